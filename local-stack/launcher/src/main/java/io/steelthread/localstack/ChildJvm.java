@@ -1,0 +1,142 @@
+package io.steelthread.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server running in a JVM of its own, with its own classpath, its output in a log file.
+ * Servers must not share a classpath: Kafka, Spark, Hive and Presto pin conflicting Jackson/Scala/Guava versions.
+ */
+public final class ChildJvm {
+
+    private static final List<ChildJvm> RUNNING = new CopyOnWriteArrayList<>();
+
+    static {
+        // A test run or CLI that dies with an exception must not leave brokers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(c -> c.stop(Duration.ofSeconds(10))),
+                "steelthread-child-reaper"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+
+    private ChildJvm(String name, Process process, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> -cp <classpath> <mainClass> <args>} with stdout and stderr appended to
+     * {@code logFile}.
+     */
+    public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+            List<String> args, Map<String, String> env, Path workDir, Path logFile) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.createDirectories(workDir);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(env);
+            ChildJvm child = new ChildJvm(name, builder.start(), logFile);
+            RUNNING.add(child);
+            return child;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a short-lived JVM (a tool such as a storage formatter) to completion and returns its exit code. */
+    public static int run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
+            Path workDir, Path logFile, Duration timeout) {
+        ChildJvm child = start(name, classpath, jvmOptions, mainClass, args, Map.of(), workDir, logFile);
+        try {
+            if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                child.stop(Duration.ofSeconds(5));
+                throw new ServerStartException(name, "did not finish within " + timeout.toSeconds() + " s", child.tail(30));
+            }
+            RUNNING.remove(child);
+            return child.process.exitValue();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.stop(Duration.ofSeconds(5));
+            throw new IllegalStateException("interrupted while running " + name, e);
+        }
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; returns once the process is gone. */
+    public void stop(Duration grace) {
+        RUNNING.remove(this);
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** SIGKILL at once, as a crash would. */
+    public void kill() {
+        RUNNING.remove(this);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last {@code lines} lines of the log, to explain a failure. */
+    public String tail(int lines) {
+        return LogTail.of(logFile, lines);
+    }
+}

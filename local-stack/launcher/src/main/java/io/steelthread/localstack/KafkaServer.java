@@ -1,0 +1,219 @@
+package io.steelthread.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A single-node Kafka broker in KRaft mode (broker and controller in one process), in its own JVM.
+ * Storage is formatted on the first start only, so a stop and start keeps every acknowledged record.
+ */
+public final class KafkaServer implements AutoCloseable {
+
+    public static final String NAME = "kafka";
+
+    private final KafkaServerSettings settings;
+    private ChildJvm jvm;
+
+    public KafkaServer(KafkaServerSettings settings) {
+        this.settings = settings;
+    }
+
+    public KafkaServerSettings settings() {
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return settings.host() + ":" + settings.port();
+    }
+
+    public synchronized KafkaServer start() {
+        if (jvm != null && jvm.isAlive()) {
+            return this;
+        }
+        Ports.requireFree(NAME, settings.port());
+        Ports.requireFree(NAME + " controller", settings.controllerPort());
+        Path config = writeConfig();
+        String classpath = settings.libs().resolve("*").toString();
+        List<String> jvmOptions = List.of("-Xmx" + settings.heap(), "-Xms64m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile=" + writeLogConfig().toUri());
+        if (!Files.exists(settings.dataDir().resolve("meta.properties"))) {
+            int exit = ChildJvm.run(NAME + "-format", classpath, jvmOptions, "kafka.tools.StorageTool",
+                    List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                    settings.home(), logFile(), Duration.ofSeconds(60));
+            if (exit != 0) {
+                throw new ServerStartException(NAME, "storage format failed with exit code " + exit, LogTail.of(logFile(), 30));
+            }
+        }
+        jvm = ChildJvm.start(NAME, classpath, jvmOptions, "kafka.Kafka", List.of(config.toString()), Map.of(),
+                settings.home(), logFile());
+        awaitReady(settings.startTimeout());
+        return this;
+    }
+
+    public synchronized boolean isRunning() {
+        return jvm != null && jvm.isAlive();
+    }
+
+    public synchronized long pid() {
+        return jvm == null ? -1 : jvm.pid();
+    }
+
+    public Path logFile() {
+        return settings.home().resolve("logs").resolve("kafka.log");
+    }
+
+    /** Graceful stop (controlled shutdown flushes the log), forced after 30 s. */
+    public synchronized void stop() {
+        if (jvm != null) {
+            jvm.stop(Duration.ofSeconds(30));
+            jvm = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    public void createTopics(Collection<String> names, int partitions) {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, partitions, (short) 1)).collect(Collectors.toList());
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+        catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e);
+            }
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + names + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        return Admin.create(props);
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastError = "";
+        while (System.nanoTime() < deadline) {
+            if (!jvm.isAlive()) {
+                String tail = jvm.tail(40);
+                jvm = null;
+                throw new ServerStartException(NAME, "exited during start", tail);
+            }
+            try (Admin admin = admin()) {
+                if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    return;
+                }
+            }
+            catch (Exception e) {
+                lastError = String.valueOf(e.getMessage());
+            }
+            sleep(250);
+        }
+        String tail = jvm.tail(40);
+        stop();
+        throw new ServerStartException(NAME, "not ready on port " + settings.port() + " within "
+                + timeout.toSeconds() + " s (" + lastError + ")", tail);
+    }
+
+    private Path writeConfig() {
+        Map<String, String> props = new LinkedHashMap<>();
+        String host = settings.host();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + host + ":" + settings.controllerPort());
+        props.put("listeners", "PLAINTEXT://" + host + ":" + settings.port() + ",CONTROLLER://" + host + ":"
+                + settings.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + settings.port());
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", settings.dataDir().toString());
+        props.put("num.partitions", String.valueOf(settings.defaultPartitions()));
+        // One node: every replication factor and min ISR is 1.
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        // Fewer internal partitions: the first consumer group or transaction waits for all of them to be created.
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "true");
+        props.putAll(settings.extraProperties());
+        Path file = settings.home().resolve("config").resolve("server.properties");
+        List<String> lines = new ArrayList<>();
+        props.forEach((k, v) -> lines.add(k + "=" + v));
+        write(file, lines);
+        return file;
+    }
+
+    private Path writeLogConfig() {
+        Path file = settings.home().resolve("config").resolve("log4j2.properties");
+        write(file, List.of(
+                "status = warn",
+                "appender.out.type = Console",
+                "appender.out.name = OUT",
+                "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.out.ref = OUT",
+                "logger.zk.name = org.apache.kafka.raft",
+                "logger.zk.level = WARN"));
+        return file;
+    }
+
+    private static void write(Path file, List<String> lines) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, lines);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
