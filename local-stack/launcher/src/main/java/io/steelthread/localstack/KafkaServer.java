@@ -30,8 +30,44 @@ public final class KafkaServer implements AutoCloseable {
 
     public static final String NAME = "kafka";
 
+    private static KafkaServer shared;
+
     private final KafkaServerSettings settings;
     private ChildJvm jvm;
+
+    /**
+     * One broker for every test of a JVM, on free ports in a temporary directory, stopped and deleted when the
+     * JVM exits. Tests isolate themselves by topic names.
+     */
+    public static synchronized KafkaServer sharedForTests() {
+        if (shared == null) {
+            try {
+                Path home = Files.createTempDirectory("steelthread-kafka-");
+                KafkaServer server = new KafkaServer(KafkaServerSettings.forTests(home));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    deleteRecursively(home);
+                }, "steelthread-kafka-cleanup"));
+                shared = server.start();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (IOException e) {
+            // Best effort: a temp directory left behind is not worth failing a run for.
+        }
+    }
 
     public KafkaServer(KafkaServerSettings settings) {
         this.settings = settings;

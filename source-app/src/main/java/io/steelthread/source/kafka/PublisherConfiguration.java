@@ -1,0 +1,45 @@
+package io.steelthread.source.kafka;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steelthread.source.event.GameEventFactory;
+import io.steelthread.source.event.RequestHeaders;
+import io.steelthread.source.event.SourceProperties;
+
+import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
+
+/** Wires the event logic to the Kafka binder. */
+@Configuration(proxyBeanMethods = false)
+public class PublisherConfiguration {
+
+    @Bean
+    AckFutureChannel ackFutureChannel() {
+        return new AckFutureChannel();
+    }
+
+    /** Hands every send future of the binder's producer to {@link AckFutureChannel}. */
+    @Bean
+    ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> ackFutureCustomizer(AckFutureChannel channel) {
+        return (handler, destination) -> handler.setFuturesChannel(channel);
+    }
+
+    @Bean
+    EventPublisher eventPublisher(StreamBridge streamBridge, SourceProperties properties) {
+        return new EventPublisher(streamBridge, properties);
+    }
+
+    @Bean
+    GameEventFactory gameEventFactory(ObjectMapper mapper) {
+        return new GameEventFactory(mapper, Clock.systemUTC());
+    }
+
+    @Bean
+    RequestHeaders requestHeaders(SourceProperties properties) {
+        return new RequestHeaders(properties.getExtraSensitiveHeaders());
+    }
+}

@@ -1,0 +1,181 @@
+package io.steelthread.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steelthread.localstack.KafkaServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The seed's API against a real broker, read back with kcat. */
+@AutoConfigureObservability
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SourceAppKafkaIT {
+
+    static final String TOPIC = "raw-" + UUID.randomUUID();
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> KafkaServer.sharedForTests().bootstrapServers());
+        registry.add("spring.cloud.stream.bindings.output.destination", () -> TOPIC);
+        registry.add("steelthread.source.max-body-size", () -> "4KB");
+    }
+
+    @Test
+    void seedEndpointsAnswerAsTheFlaskAppAndLogHeadersButNoCredentials() throws Exception {
+        HttpResponse<String> root = get("/", "Host", "user1.comcast.com", "Authorization", "Bearer secret-token",
+                "Cookie", "session=secret", "X-Api-Key", "secret-key", "X-Client-Version", "1.2.3");
+        HttpResponse<String> sword = get("/purchase_a_sword", "Host", "user2.att.com");
+
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(root.body()).isEqualTo("This is the default response!\n");
+        assertThat(sword.statusCode()).isEqualTo(200);
+        assertThat(sword.body()).isEqualTo("Sword Purchased!\n");
+
+        List<Kcat.Record> records = Kcat.readAll(bootstrap(), TOPIC);
+        Kcat.Record def = only(records, "default", "user1.comcast.com");
+        assertThat(def.key()).isEqualTo("user1.comcast.com");
+        assertThat(def.value().path("X-Client-Version").asText()).isEqualTo("1.2.3");
+        assertThat(def.value().path("User-Agent").asText()).startsWith("Java-http-client");
+        assertThat(def.value().has("event_id")).isTrue();
+        assertThat(Instant.parse(def.value().path("event_ts").asText())).isBeforeOrEqualTo(Instant.now());
+        String raw = def.value().toString();
+        assertThat(raw).doesNotContain("secret").doesNotContainIgnoringCase("authorization")
+                .doesNotContainIgnoringCase("cookie").doesNotContainIgnoringCase("x-api-key");
+        assertThat(only(records, "purchase_sword", "user2.att.com").key()).isEqualTo("user2.att.com");
+    }
+
+    @Test
+    void apacheBenchAsInTheSeedLogsEveryRequest() throws Exception {
+        String host = "ab-" + UUID.randomUUID() + ".comcast.com";
+        Process ab = new ProcessBuilder("ab", "-n", "10", "-H", "Host: " + host,
+                "http://127.0.0.1:" + port + "/purchase_a_sword").redirectErrorStream(true).start();
+        String out = new String(ab.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ab.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ab.exitValue()).as(out).isZero();
+        assertThat(out).contains("Complete requests:      10").contains("Failed requests:        0");
+
+        List<JsonNode> events = Kcat.readAll(bootstrap(), TOPIC).stream().map(Kcat.Record::value)
+                .filter(e -> host.equals(e.path("Host").asText())).toList();
+        assertThat(events).hasSize(10).allSatisfy(e -> {
+            assertThat(e.path("event_type").asText()).isEqualTo("purchase_sword");
+            assertThat(e.path("User-Agent").asText()).isEqualTo("ApacheBench/2.3");
+            assertThat(e.path("Accept").asText()).isEqualTo("*/*");
+        });
+        assertThat(events.stream().map(e -> e.path("event_id").asText()).distinct()).hasSize(10);
+    }
+
+    @Test
+    void anyEventTypeWithAttributesAndBatches() throws Exception {
+        String host = "batch-" + UUID.randomUUID() + ".att.com";
+        HttpResponse<String> one = post("/events/join_guild", "{\"guild\":\"knights\",\"level\":3}", host, "application/json");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(one.body()).path("event_type").asText()).isEqualTo("join_guild");
+
+        HttpResponse<String> batch = post("/events", """
+                [{"event_type":"purchase_sword","sword":"katana"},
+                 {"event_type":"Bad Type"},
+                 {"event_type":"open_chest","attributes":{"chest":"gold"}},
+                 42]
+                """, host, "application/json");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(207);
+        JsonNode answer = MAPPER.readTree(batch.body());
+        assertThat(answer.path("accepted").asInt()).isEqualTo(2);
+        assertThat(answer.path("rejected").asInt()).isEqualTo(2);
+        assertThat(answer.path("events").get(1).path("reason").asText()).contains("not a valid name");
+        assertThat(answer.path("events").get(3).path("reason").asText()).contains("JSON object");
+
+        HttpResponse<String> ndjson = post("/events", "{\"event_type\":\"logout\"}\n{not json\n", host,
+                "application/x-ndjson");
+        assertThat(ndjson.statusCode()).isEqualTo(207);
+        assertThat(MAPPER.readTree(ndjson.body()).path("events").get(1).path("reason").asText()).contains("malformed JSON");
+
+        List<JsonNode> events = Kcat.readAll(bootstrap(), TOPIC).stream().map(Kcat.Record::value)
+                .filter(e -> host.equals(e.path("Host").asText())).toList();
+        assertThat(events).extracting(e -> e.path("event_type").asText())
+                .containsExactlyInAnyOrder("join_guild", "purchase_sword", "open_chest", "logout");
+        JsonNode guild = events.stream().filter(e -> e.path("event_type").asText().equals("join_guild")).findFirst().orElseThrow();
+        assertThat(guild.path("attributes").path("guild").asText()).isEqualTo("knights");
+        JsonNode chest = events.stream().filter(e -> e.path("event_type").asText().equals("open_chest")).findFirst().orElseThrow();
+        assertThat(chest.path("attributes").path("chest").asText()).isEqualTo("gold");
+    }
+
+    @Test
+    void badRequestsGetA4xxWithAReasonAndWriteNothing() throws Exception {
+        String host = "bad-" + UUID.randomUUID() + ".att.com";
+        assertProblem(post("/events/Purchase-Sword", "{}", host, "application/json"), 400, "not a valid name");
+        assertProblem(post("/events/purchase_sword", "{\"sword\":", host, "application/json"), 400, "malformed JSON");
+        assertProblem(post("/events/purchase_sword", "[1,2]", host, "application/json"), 400, "JSON object");
+        assertProblem(post("/events/purchase_sword", "{\"x\":\"" + "a".repeat(5000) + "\"}", host, "application/json"),
+                413, "larger than the limit");
+        assertProblem(post("/events", "[{\"event_type\":\"a\"},", host, "application/json"), 400, "malformed JSON");
+        assertProblem(post("/events", "\"just a string\"", host, "application/json"), 400, "JSON array");
+        assertProblem(post("/events", "[]", host, "application/json"), 400, "no events");
+        assertProblem(get("/no_such_action", "Host", host), 404, "no action 'no_such_action'");
+
+        assertThat(Kcat.readAll(bootstrap(), TOPIC)).noneMatch(r -> host.equals(r.value().path("Host").asText()));
+    }
+
+    @Test
+    void actuatorExposesHealthAndPrometheusMetrics() throws Exception {
+        get("/purchase_a_sword", "Host", "metrics.example.com");
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body()).contains("http_server_requests_seconds_count").contains("kafka_producer");
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status, String reason) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(MAPPER.readTree(response.body()).path("detail").asText()).contains(reason);
+    }
+
+    private static Kcat.Record only(List<Kcat.Record> records, String type, String host) {
+        List<Kcat.Record> matching = records.stream().filter(r -> type.equals(r.value().path("event_type").asText())
+                && host.equals(r.value().path("Host").asText())).toList();
+        assertThat(matching).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static String bootstrap() {
+        return KafkaServer.sharedForTests().bootstrapServers();
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String host, String contentType) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Host", host).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
