@@ -1,0 +1,194 @@
+package io.steelthread.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steelthread.localstack.ChildJvm;
+import io.steelthread.localstack.KafkaServer;
+import io.steelthread.localstack.Ports;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged processor, as its own JVM on a real broker, killed with SIGKILL mid-stream and started again:
+ * every raw event ends up exactly once in {@code events} or {@code events.dlq} (read committed).
+ */
+class ProcessorExactlyOnceIT {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int TOTAL = 6000;
+    static final String UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/126.0.0.0 Mobile Safari/537.36";
+
+    final KafkaServer kafka = KafkaServer.sharedForTests();
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final String raw = "raw-" + run;
+    final String events = "events-" + run;
+    final String dlq = "dlq-" + run;
+
+    @Test
+    void killedMidStreamAndRestartedEveryEventLandsExactlyOnce() throws Exception {
+        kafka.createTopics(List.of(raw, events, dlq), 3);
+        Path work = Files.createTempDirectory("processor-eos");
+        try (KafkaProducer<String, String> producer = producer()) {
+            produce(producer, 0, 2000);
+            int port = Ports.free();
+            ChildJvm first = startProcessor(work, "first", port);
+            produce(producer, 2000, 4000);
+            awaitCount(2500, Duration.ofSeconds(120), first);
+            assertActuator(port);
+            first.kill();
+
+            produce(producer, 4000, TOTAL);
+            ChildJvm second = startProcessor(work, "second", Ports.free());
+            try {
+                awaitCount(TOTAL, Duration.ofSeconds(120), second);
+                Thread.sleep(3000);
+            }
+            finally {
+                second.stop(Duration.ofSeconds(20));
+            }
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> good = readCommitted(events);
+        List<ConsumerRecord<byte[], byte[]>> bad = readCommitted(dlq);
+        assertThat(good.size() + bad.size()).isEqualTo(TOTAL);
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : good) {
+            JsonNode e = MAPPER.readTree(r.value());
+            ids.add(e.path("event_id").asText());
+            assertThat(e.path("player").asText()).startsWith("user");
+            assertThat(e.path("isp").asText()).isEqualTo("comcast.com");
+            assertThat(e.path("event_date").asText()).isEqualTo("2026-11-25");
+            assertThat(e.path("ua_family").asText()).isEqualTo("Chrome Mobile");
+            assertThat(e.path("os_family").asText()).isEqualTo("Android");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : bad) {
+            ids.add(new String(r.key(), StandardCharsets.UTF_8));
+            assertThat(header(r, "dlq_reason")).isNotBlank();
+            assertThat(header(r, "dlq_source_topic")).isEqualTo(raw);
+        }
+        assertThat(ids).doesNotHaveDuplicates().hasSize(TOTAL);
+        assertThat(bad).hasSize(TOTAL / 10);
+    }
+
+    /** Every tenth event is malformed JSON; its key carries its id so the DLQ can be checked too. */
+    static void produce(KafkaProducer<String, String> producer, int from, int to) throws Exception {
+        for (int i = from; i < to; i++) {
+            String id = "e" + i;
+            String value = i % 10 == 9 ? "{broken " + i
+                    : "{\"event_type\":\"purchase_sword\",\"event_id\":\"" + id + "\",\"event_ts\":\"2026-11-25T10:"
+                            + String.format("%02d", i % 60) + ":00Z\",\"Host\":\"user" + (i % 7)
+                            + ".comcast.com\",\"User-Agent\":\"" + UA + "\",\"Accept\":\"*/*\"}";
+            producer.send(new ProducerRecord<>(rawTopicOf(producer), i % 10 == 9 ? id : "user" + (i % 7), value));
+        }
+        producer.flush();
+    }
+
+    private static final Map<KafkaProducer<String, String>, String> TOPICS = new HashMap<>();
+
+    private static String rawTopicOf(KafkaProducer<String, String> producer) {
+        return TOPICS.get(producer);
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        TOPICS.put(producer, raw);
+        return producer;
+    }
+
+    private static void assertActuator(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String health = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(health).contains("\"status\":\"UP\"");
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("kafka_consumer").contains("spring_cloud_stream");
+    }
+
+    private ChildJvm startProcessor(Path work, String name, int port) {
+        Path jar = Path.of(System.getProperty("steelthread.processor.jar", "target/processor-app-0.1.0-SNAPSHOT.jar"));
+        assertThat(jar).exists();
+        return ChildJvm.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
+                "org.springframework.boot.loader.launch.JarLauncher",
+                List.of("--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
+                        "--spring.cloud.stream.bindings.input.destination=" + raw,
+                        "--spring.cloud.stream.bindings.input.group=eos-" + run,
+                        "--spring.cloud.stream.bindings.output.destination=" + events,
+                        "--steelthread.processor.dlq-topic=" + dlq,
+                        // The killed instance's partitions are handed over once its session expires.
+                        "--spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms=6000",
+                        "--spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms=1000",
+                        "--spring.application.name=eos-" + run,
+                        "--server.port=" + port),
+                Map.of(), work, work.resolve(name + ".log"));
+    }
+
+    private void awaitCount(int atLeast, Duration timeout, ChildJvm processor) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            assertThat(processor.isAlive()).as("processor died: %s", processor.tail(60)).isTrue();
+            seen = readCommitted(events).size() + readCommitted(dlq).size();
+            if (seen >= atLeast) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("only " + seen + " of " + atLeast + " events processed; log:\n" + processor.tail(60));
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(deadline)
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
