@@ -104,6 +104,11 @@ public final class ChildJvm {
         return logFile;
     }
 
+    /** Lets the process outlive this JVM (the CLI's {@code up}); it is then stopped by pid ({@code down}). */
+    public void detach() {
+        RUNNING.remove(this);
+    }
+
     /** SIGTERM, then SIGKILL after {@code grace}; returns once the process is gone. */
     public void stop(Duration grace) {
         RUNNING.remove(this);

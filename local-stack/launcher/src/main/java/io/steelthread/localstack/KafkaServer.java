@@ -113,6 +113,15 @@ public final class KafkaServer implements AutoCloseable {
         return jvm == null ? -1 : jvm.pid();
     }
 
+    /** Lets the broker outlive this JVM; returns its pid. */
+    public synchronized long detach() {
+        long pid = pid();
+        if (jvm != null) {
+            jvm.detach();
+        }
+        return pid;
+    }
+
     public Path logFile() {
         return settings.home().resolve("logs").resolve("kafka.log");
     }

@@ -3,6 +3,7 @@ package io.steelthread.source.event;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -46,7 +47,7 @@ public class GameEventFactory {
         ObjectNode event = mapper.createObjectNode();
         event.put(EVENT_TYPE, type);
         event.put(EVENT_ID, id);
-        event.put(EVENT_TS, DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+        event.put(EVENT_TS, DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         headers.forEach(event::put);
         if (attributes != null && attributes.isObject() && !attributes.isEmpty()) {
             event.set(ATTRIBUTES, attributes);

@@ -1,0 +1,83 @@
+package io.steelthread.localstack.cli;
+
+import java.util.concurrent.Callable;
+
+import io.steelthread.localstack.ServerStartException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./steelthread up | status | down [--purge] | demo [--keep]}. */
+@Command(name = "steelthread", mixinStandardHelpOptions = true, version = "steelthread 0.1.0",
+        description = "The seed's cluster on one machine, without Docker.",
+        subcommands = {LocalStackCommand.Up.class, LocalStackCommand.Status.class, LocalStackCommand.Down.class,
+                LocalStackCommand.Demo.class})
+public final class LocalStackCommand {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LocalStackCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println("steelthread: " + e.getMessage());
+            return e instanceof ServerStartException ? 2 : 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    static LocalStack stack() {
+        return new LocalStack(StackSettings.load(), System.out);
+    }
+
+    @Command(name = "up", description = "Start every server that is not running (Kafka, processor, game API).")
+    static final class Up implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            stack().up();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Show each server: address, state, pid, memory, log file.")
+    static final class Status implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            stack().status();
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop every server the stack started.")
+    static final class Down implements Callable<Integer> {
+
+        @Option(names = "--purge", description = "Also delete all data and logs.")
+        boolean purge;
+
+        @Override
+        public Integer call() {
+            stack().down(purge);
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "The seed's session: up, ab traffic, events read back, down.")
+    static final class Demo implements Callable<Integer> {
+
+        @Option(names = "--keep", description = "Leave the stack running afterwards.")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = stack();
+            stack.up();
+            try {
+                return new SeedDemo(stack, System.out).run() == 0 ? 0 : 3;
+            }
+            finally {
+                if (!keep) {
+                    stack.down(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.steelthread.localstack.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * The stack's one settings file: built-in defaults, overridden by {@code $STEELTHREAD_HOME/stack.properties}, then
+ * by {@code -Dsteelthread.<key>=…}.
+ */
+public final class StackSettings {
+
+    private final Path home;
+    private final Path project;
+    private final Properties values = new Properties();
+
+    public StackSettings(Path home, Path project) {
+        this.home = home.toAbsolutePath().normalize();
+        this.project = project.toAbsolutePath().normalize();
+        try (InputStream defaults = StackSettings.class.getResourceAsStream("/stack-defaults.properties")) {
+            values.load(defaults);
+            Path overrides = this.home.resolve("stack.properties");
+            if (Files.exists(overrides)) {
+                try (Reader reader = Files.newBufferedReader(overrides)) {
+                    values.load(reader);
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("steelthread.")
+                && !k.equals("steelthread.project") && !k.equals("steelthread.kafka.libs"))
+                .forEach(k -> values.setProperty(k.substring("steelthread.".length()), System.getProperty(k)));
+    }
+
+    /** {@code $STEELTHREAD_HOME}, else {@code ./.steelthread}. */
+    public static StackSettings load() {
+        String env = System.getenv("STEELTHREAD_HOME");
+        Path project = Path.of(System.getProperty("steelthread.project", "."));
+        return new StackSettings(env == null || env.isBlank() ? project.resolve(".steelthread") : Path.of(env), project);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path project() {
+        return project;
+    }
+
+    public String get(String key) {
+        String value = values.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("no setting '" + key + "' in stack.properties");
+        }
+        return value.trim();
+    }
+
+    public int port(String server) {
+        return Integer.parseInt(get(server + ".port"));
+    }
+
+    public String heap(String server) {
+        return get(server + ".heap");
+    }
+
+    public boolean isExternal(String server) {
+        return !values.getProperty(server + ".external", "").isBlank();
+    }
+
+    public String kafkaBootstrap() {
+        return isExternal("kafka") ? get("kafka.external") : "127.0.0.1:" + port("kafka");
+    }
+
+    public Path kafkaLibs() {
+        String libs = System.getProperty("steelthread.kafka.libs");
+        return libs != null ? Path.of(libs) : project.resolve("local-stack/kafka-runtime/target/lib");
+    }
+
+    public Path appJar(String module) {
+        Path target = project.resolve(module).resolve("target");
+        try (var files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches(module + "-.*\\.jar")
+                    && !p.getFileName().toString().endsWith("-sources.jar")).findFirst()
+                    .orElse(target.resolve(module + ".jar"));
+        }
+        catch (IOException e) {
+            return target.resolve(module + ".jar");
+        }
+    }
+}
