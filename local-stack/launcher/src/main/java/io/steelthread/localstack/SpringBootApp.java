@@ -18,15 +18,18 @@ public final class SpringBootApp {
     private final Path jar;
     private final int port;
     private final String heap;
+    private final List<String> jvmOptions;
     private final Map<String, String> properties;
     private final Path home;
     private ChildJvm jvm;
 
-    public SpringBootApp(String name, Path jar, int port, String heap, Map<String, String> properties, Path home) {
+    public SpringBootApp(String name, Path jar, int port, String heap, List<String> jvmOptions,
+            Map<String, String> properties, Path home) {
         this.name = name;
         this.jar = jar;
         this.port = port;
         this.heap = heap;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.properties = properties;
         this.home = home;
     }
@@ -51,7 +54,10 @@ public final class SpringBootApp {
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + port);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
-        jvm = ChildJvm.start(name, jar.toString(), List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx" + heap);
+        options.addAll(jvmOptions);
+        jvm = ChildJvm.start(name, jar.toString(), options,
                 "org.springframework.boot.loader.launch.JarLauncher", args, Map.of(), home.resolve(name), logFile());
         awaitHealthy(timeout);
         return this;

@@ -2,27 +2,44 @@ package io.steelthread.source.kafka;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.steelthread.source.event.GameEvent;
 import io.steelthread.source.event.SourceProperties;
 
-import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.integration.kafka.support.KafkaIntegrationHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeTypeUtils;
 
-/** Sends events to the source's output binding; each returned future completes when the broker acknowledged. */
+/**
+ * Sends events to the source's output binding; each returned future completes when the broker acknowledged.
+ * It sends straight into the binding's channel rather than through StreamBridge: StreamBridge wraps every send
+ * in a function invocation with its own observation and payload conversion, which profiling showed to cost two
+ * thirds of the CPU per event; the payload here is already the JSON bytes.
+ */
 public class EventPublisher {
 
-    private final StreamBridge streamBridge;
+    private final Supplier<MessageChannel> binding;
     private final SourceProperties properties;
+    private volatile MessageChannel output;
 
-    public EventPublisher(StreamBridge streamBridge, SourceProperties properties) {
-        this.streamBridge = streamBridge;
+    /** @param binding looks up the binding's channel, which the binder registers only once bindings are created */
+    public EventPublisher(Supplier<MessageChannel> binding, SourceProperties properties) {
+        this.binding = binding;
         this.properties = properties;
+    }
+
+    private MessageChannel output() {
+        MessageChannel channel = output;
+        if (channel == null) {
+            channel = binding.get();
+            output = channel;
+        }
+        return channel;
     }
 
     public CompletableFuture<Object> publish(GameEvent event) {
@@ -33,7 +50,7 @@ public class EventPublisher {
                 .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
                 .build();
         try {
-            if (!streamBridge.send(properties.getBinding(), message)) {
+            if (!output().send(message)) {
                 ack.completeExceptionally(new KafkaUnavailableException("the output binding refused the event"));
             }
         }

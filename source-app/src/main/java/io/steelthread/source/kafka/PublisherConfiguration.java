@@ -8,10 +8,11 @@ import io.steelthread.source.event.RequestHeaders;
 import io.steelthread.source.event.SourceProperties;
 
 import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
-import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
+import org.springframework.messaging.MessageChannel;
 
 /** Wires the event logic to the Kafka binder. */
 @Configuration(proxyBeanMethods = false)
@@ -28,9 +29,10 @@ public class PublisherConfiguration {
         return (handler, destination) -> handler.setFuturesChannel(channel);
     }
 
+    /** The output binding's channel, declared by {@code spring.cloud.stream.output-bindings}. */
     @Bean
-    EventPublisher eventPublisher(StreamBridge streamBridge, SourceProperties properties) {
-        return new EventPublisher(streamBridge, properties);
+    EventPublisher eventPublisher(BeanFactory beans, SourceProperties properties) {
+        return new EventPublisher(() -> beans.getBean(properties.getBinding(), MessageChannel.class), properties);
     }
 
     @Bean

@@ -38,9 +38,18 @@ public final class LocalStack {
         return settings;
     }
 
-    /** Starts what is not running; on a failure stops what this call started and rethrows. */
     public void up() {
-        if (SERVERS.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
+        up(SERVERS);
+    }
+
+    /** Starts what of {@code servers} is not running; on a failure stops what this call started and rethrows. */
+    public void up(List<String> servers) {
+        for (String server : servers) {
+            if (!SERVERS.contains(server)) {
+                throw new IllegalArgumentException("unknown server '" + server + "'; servers: " + SERVERS);
+            }
+        }
+        if (servers.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
             out.println("steelthread: the stack is already running (" + settings.home() + ")");
             status();
             return;
@@ -48,7 +57,7 @@ public final class LocalStack {
         List<String> startedNow = new ArrayList<>();
         Duration timeout = Duration.ofSeconds(Long.parseLong(settings.get("start-timeout-seconds")));
         try {
-            for (String server : SERVERS) {
+            for (String server : SERVERS.stream().filter(servers::contains).toList()) {
                 if (settings.isExternal(server)) {
                     out.printf("  %-10s external: %s%n", server, settings.get(server + ".external"));
                     continue;
@@ -101,7 +110,7 @@ public final class LocalStack {
         Map<String, String> all = new java.util.LinkedHashMap<>(properties);
         all.put("spring.cloud.stream.kafka.binder.brokers", settings.kafkaBootstrap());
         SpringBootApp app = new SpringBootApp(server, settings.appJar(module), settings.port(server),
-                settings.heap(server), all, settings.home()).start(timeout);
+                settings.heap(server), settings.jvmOptions(server), all, settings.home()).start(timeout);
         return new RunState.Entry(server, app.detach(), "http://127.0.0.1:" + app.port(), app.logFile());
     }
 

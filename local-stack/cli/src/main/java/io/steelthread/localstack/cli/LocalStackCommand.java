@@ -30,9 +30,12 @@ public final class LocalStackCommand {
     @Command(name = "up", description = "Start every server that is not running (Kafka, processor, game API).")
     static final class Up implements Callable<Integer> {
 
+        @Option(names = "--only", split = ",", description = "Start only these servers (of kafka, processor, source).")
+        java.util.List<String> only;
+
         @Override
         public Integer call() {
-            stack().up();
+            stack().up(only == null ? LocalStack.SERVERS : only);
             return 0;
         }
     }

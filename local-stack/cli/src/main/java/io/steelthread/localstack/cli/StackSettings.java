@@ -69,6 +69,12 @@ public final class StackSettings {
         return get(server + ".heap");
     }
 
+    /** Extra JVM options of a server ({@code <server>.jvm-options}, space separated). */
+    public java.util.List<String> jvmOptions(String server) {
+        String options = values.getProperty(server + ".jvm-options", "").trim();
+        return options.isEmpty() ? java.util.List.of() : java.util.List.of(options.split("\\s+"));
+    }
+
     public boolean isExternal(String server) {
         return !values.getProperty(server + ".external", "").isBlank();
     }
