@@ -16,7 +16,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.steelthread.localstack.ChildJvm;
+import io.steelthread.localstack.ChildProcess;
 import io.steelthread.localstack.KafkaServer;
 import io.steelthread.localstack.Ports;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,14 +54,14 @@ class ProcessorExactlyOnceIT {
         try (KafkaProducer<String, String> producer = producer()) {
             produce(producer, 0, 2000);
             int port = Ports.free();
-            ChildJvm first = startProcessor(work, "first", port);
+            ChildProcess first = startProcessor(work, "first", port);
             produce(producer, 2000, 4000);
             awaitCount(2500, Duration.ofSeconds(120), first);
             assertActuator(port);
             first.kill();
 
             produce(producer, 4000, TOTAL);
-            ChildJvm second = startProcessor(work, "second", Ports.free());
+            ChildProcess second = startProcessor(work, "second", Ports.free());
             try {
                 awaitCount(TOTAL, Duration.ofSeconds(120), second);
                 Thread.sleep(3000);
@@ -133,10 +133,10 @@ class ProcessorExactlyOnceIT {
         assertThat(metrics).contains("kafka_consumer").contains("spring_cloud_stream");
     }
 
-    private ChildJvm startProcessor(Path work, String name, int port) {
+    private ChildProcess startProcessor(Path work, String name, int port) {
         Path jar = Path.of(System.getProperty("steelthread.processor.jar", "target/processor-app-0.1.0-SNAPSHOT.jar"));
         assertThat(jar).exists();
-        return ChildJvm.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
+        return ChildProcess.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
                 "org.springframework.boot.loader.launch.JarLauncher",
                 List.of("--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                         "--spring.cloud.stream.bindings.input.destination=" + raw,
@@ -151,7 +151,7 @@ class ProcessorExactlyOnceIT {
                 Map.of(), work, work.resolve(name + ".log"));
     }
 
-    private void awaitCount(int atLeast, Duration timeout, ChildJvm processor) throws Exception {
+    private void awaitCount(int atLeast, Duration timeout, ChildProcess processor) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         while (System.nanoTime() < deadline) {

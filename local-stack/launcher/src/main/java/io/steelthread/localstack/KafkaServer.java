@@ -26,14 +26,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * A single-node Kafka broker in KRaft mode (broker and controller in one process), in its own JVM.
  * Storage is formatted on the first start only, so a stop and start keeps every acknowledged record.
  */
-public final class KafkaServer implements AutoCloseable {
+public final class KafkaServer implements Server, AutoCloseable {
 
     public static final String NAME = "kafka";
 
     private static KafkaServer shared;
 
     private final KafkaServerSettings settings;
-    private ChildJvm jvm;
+    private ChildProcess jvm;
 
     /**
      * One broker for every test of a JVM, on free ports in a temporary directory, stopped and deleted when the
@@ -81,6 +81,17 @@ public final class KafkaServer implements AutoCloseable {
         return settings.host() + ":" + settings.port();
     }
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String address() {
+        return bootstrapServers();
+    }
+
+    @Override
     public synchronized KafkaServer start() {
         if (jvm != null && jvm.isAlive()) {
             return this;
@@ -92,14 +103,14 @@ public final class KafkaServer implements AutoCloseable {
         List<String> jvmOptions = List.of("-Xmx" + settings.heap(), "-Xms64m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + writeLogConfig().toUri());
         if (!Files.exists(settings.dataDir().resolve("meta.properties"))) {
-            int exit = ChildJvm.run(NAME + "-format", classpath, jvmOptions, "kafka.tools.StorageTool",
-                    List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+            int exit = ChildProcess.run(NAME + "-format", classpath, jvmOptions, "kafka.tools.StorageTool",
+                    List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()), Map.of(),
                     settings.home(), logFile(), Duration.ofSeconds(60));
             if (exit != 0) {
                 throw new ServerStartException(NAME, "storage format failed with exit code " + exit, LogTail.of(logFile(), 30));
             }
         }
-        jvm = ChildJvm.start(NAME, classpath, jvmOptions, "kafka.Kafka", List.of(config.toString()), Map.of(),
+        jvm = ChildProcess.start(NAME, classpath, jvmOptions, "kafka.Kafka", List.of(config.toString()), Map.of(),
                 settings.home(), logFile());
         awaitReady(settings.startTimeout());
         return this;
@@ -114,6 +125,7 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     /** Lets the broker outlive this JVM; returns its pid. */
+    @Override
     public synchronized long detach() {
         long pid = pid();
         if (jvm != null) {
@@ -122,11 +134,13 @@ public final class KafkaServer implements AutoCloseable {
         return pid;
     }
 
+    @Override
     public Path logFile() {
         return settings.home().resolve("logs").resolve("kafka.log");
     }
 
     /** Graceful stop (controlled shutdown flushes the log), forced after 30 s. */
+    @Override
     public synchronized void stop() {
         if (jvm != null) {
             jvm.stop(Duration.ofSeconds(30));
@@ -167,29 +181,13 @@ public final class KafkaServer implements AutoCloseable {
         return Admin.create(props);
     }
 
+    /** Ready when the controller has elected itself and the broker lists itself as a cluster node. */
     private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String lastError = "";
-        while (System.nanoTime() < deadline) {
-            if (!jvm.isAlive()) {
-                String tail = jvm.tail(40);
-                jvm = null;
-                throw new ServerStartException(NAME, "exited during start", tail);
-            }
+        Readiness.await(jvm, "describeCluster on port " + settings.port(), timeout, () -> {
             try (Admin admin = admin()) {
-                if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-                    return;
-                }
+                return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
             }
-            catch (Exception e) {
-                lastError = String.valueOf(e.getMessage());
-            }
-            sleep(250);
-        }
-        String tail = jvm.tail(40);
-        stop();
-        throw new ServerStartException(NAME, "not ready on port " + settings.port() + " within "
-                + timeout.toSeconds() + " s (" + lastError + ")", tail);
+        });
     }
 
     private Path writeConfig() {
@@ -252,13 +250,4 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

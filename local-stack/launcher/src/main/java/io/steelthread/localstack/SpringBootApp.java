@@ -11,29 +11,51 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One of the project's Spring Boot apps (source, processor) run from its jar; ready when its health is UP. */
-public final class SpringBootApp {
+/**
+ * A Spring Boot server run with {@code java -jar}: the project's apps (ready when {@code /actuator/health} is UP)
+ * and the Data Flow and Skipper servers (ready when their {@code about} resource answers).
+ */
+public final class SpringBootApp implements Server {
 
     private final String name;
     private final Path jar;
     private final int port;
-    private final String heap;
     private final List<String> jvmOptions;
     private final Map<String, String> properties;
     private final Path home;
-    private ChildJvm jvm;
+    private final String readinessPath;
+    private Duration startTimeout = Duration.ofSeconds(120);
+    private ChildProcess process;
 
-    public SpringBootApp(String name, Path jar, int port, String heap, List<String> jvmOptions,
-            Map<String, String> properties, Path home) {
+    /**
+     * @param jvmOptions    including -Xmx
+     * @param properties    passed as {@code --key=value} arguments
+     * @param readinessPath answered with 200 once the server is ready; for {@code /actuator/health} the status must
+     *                      also be UP
+     */
+    public SpringBootApp(String name, Path jar, int port, List<String> jvmOptions, Map<String, String> properties,
+            Path home, String readinessPath) {
         this.name = name;
         this.jar = jar;
         this.port = port;
-        this.heap = heap;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.properties = properties;
         this.home = home;
+        this.readinessPath = readinessPath;
     }
 
+    /** One of the project's own apps, ready when its actuator health is UP. */
+    public static SpringBootApp projectApp(String name, Path jar, int port, List<String> jvmOptions,
+            Map<String, String> properties, Path home) {
+        return new SpringBootApp(name, jar, port, jvmOptions, properties, home, "/actuator/health");
+    }
+
+    public SpringBootApp withStartTimeout(Duration timeout) {
+        this.startTimeout = timeout;
+        return this;
+    }
+
+    @Override
     public String name() {
         return name;
     }
@@ -42,73 +64,62 @@ public final class SpringBootApp {
         return port;
     }
 
+    @Override
+    public String address() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
     public Path logFile() {
         return home.resolve("logs").resolve(name + ".log");
     }
 
-    public SpringBootApp start(Duration timeout) {
+    @Override
+    public SpringBootApp start() {
         if (!Files.exists(jar)) {
             throw new ServerStartException(name, "cannot start: " + jar + " is missing (build it with ./mvnw package)", null);
         }
         Ports.requireFree(name, port);
-        List<String> args = new ArrayList<>();
-        args.add("--server.port=" + port);
-        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
-        List<String> options = new ArrayList<>();
-        options.add("-Xmx" + heap);
-        options.addAll(jvmOptions);
-        jvm = ChildJvm.start(name, jar.toString(), options,
-                "org.springframework.boot.loader.launch.JarLauncher", args, Map.of(), home.resolve(name), logFile());
-        awaitHealthy(timeout);
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("--server.port=" + port);
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        process = ChildProcess.startCommand(name, command, Map.of(), home.resolve(name), logFile());
+        awaitReady();
         return this;
     }
 
     public long pid() {
-        return jvm == null ? -1 : jvm.pid();
+        return process == null ? -1 : process.pid();
     }
 
+    @Override
     public long detach() {
-        jvm.detach();
-        return jvm.pid();
+        process.detach();
+        return process.pid();
     }
 
+    @Override
     public void stop() {
-        if (jvm != null) {
-            jvm.stop(Duration.ofSeconds(20));
+        if (process != null) {
+            process.stop(Duration.ofSeconds(20));
         }
     }
 
-    private void awaitHealthy(Duration timeout) {
+    private void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!jvm.isAlive()) {
-                throw new ServerStartException(name, "exited during start", jvm.tail(40));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(address() + readinessPath))
+                .timeout(Duration.ofSeconds(5)).build();
+        boolean health = readinessPath.endsWith("/health");
+        Readiness.await(process, "GET " + readinessPath + " on port " + port, startTimeout, () -> {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && (!health || r.body().contains("\"UP\""))) {
+                return true;
             }
-            try {
-                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            }
-            catch (Exception e) {
-                last = String.valueOf(e.getMessage());
-            }
-            try {
-                Thread.sleep(300);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        String tail = jvm.tail(40);
-        stop();
-        throw new ServerStartException(name, "not healthy on port " + port + " within " + timeout.toSeconds() + " s ("
-                + last + ")", tail);
+            throw new IllegalStateException(r.statusCode() + " " + r.body());
+        });
     }
 }

@@ -4,32 +4,31 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import io.steelthread.localstack.KafkaServer;
-import io.steelthread.localstack.KafkaServerSettings;
+import io.steelthread.localstack.Server;
 import io.steelthread.localstack.ServerStartException;
-import io.steelthread.localstack.SpringBootApp;
 
 /**
- * The seed's cluster as child processes: Kafka (KRaft), the processor and the game API. Each server is started only
- * if it is not running already and not configured as external; all state lives under the stack's home.
+ * The seed's cluster as child processes: Kafka, Hive metastore, HiveServer2, Presto, Skipper and Data Flow, the
+ * processor, the game API and Prometheus. Each server is started only if it is not running already and not
+ * configured as external; all state lives under the stack's home.
  */
 public final class LocalStack {
 
-    static final List<String> SERVERS = List.of("kafka", "processor", "source");
+    static final List<String> SERVERS = StackServers.ORDER;
 
     private final StackSettings settings;
+    private final StackServers servers;
     private final RunState state;
     private final PrintStream out;
 
     public LocalStack(StackSettings settings, PrintStream out) {
         this.settings = settings;
+        this.servers = new StackServers(settings);
         this.state = new RunState(settings.home());
         this.out = out;
     }
@@ -42,36 +41,51 @@ public final class LocalStack {
         up(SERVERS);
     }
 
-    /** Starts what of {@code servers} is not running; on a failure stops what this call started and rethrows. */
-    public void up(List<String> servers) {
-        for (String server : servers) {
+    /** Starts what of {@code wanted} is not running; on a failure stops what this call started and rethrows. */
+    public void up(List<String> wanted) {
+        for (String server : wanted) {
             if (!SERVERS.contains(server)) {
                 throw new IllegalArgumentException("unknown server '" + server + "'; servers: " + SERVERS);
             }
         }
-        if (servers.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
-            out.println("steelthread: the stack is already running (" + settings.home() + ")");
+        if (wanted.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
+            out.println("steelthread: already running, nothing to start (" + settings.home() + ")");
             status();
             return;
         }
+        long start = System.nanoTime();
         List<String> startedNow = new ArrayList<>();
-        Duration timeout = Duration.ofSeconds(Long.parseLong(settings.get("start-timeout-seconds")));
         try {
-            for (String server : SERVERS.stream().filter(servers::contains).toList()) {
-                if (settings.isExternal(server)) {
-                    out.printf("  %-10s external: %s%n", server, settings.get(server + ".external"));
+            for (String name : SERVERS.stream().filter(wanted::contains).toList()) {
+                if (settings.isExternal(name)) {
+                    out.printf("  %-12s external: %s%n", name, settings.get(name + ".external"));
                     continue;
                 }
-                if (running(server).isPresent()) {
-                    out.printf("  %-10s already running%n", server);
+                if (running(name).isPresent()) {
+                    out.printf("  %-12s already running%n", name);
+                    continue;
+                }
+                Optional<Server> server = servers.create(name);
+                if (server.isEmpty()) {
+                    out.printf("  %-12s not installed, skipped%n", name);
                     continue;
                 }
                 long t0 = System.nanoTime();
-                out.printf("  %-10s starting ...%n", server);
-                RunState.Entry entry = start(server, timeout);
-                state.record(entry);
-                startedNow.add(server);
-                out.printf("  %-10s up in %.1f s, pid %d%n", server, (System.nanoTime() - t0) / 1e9, entry.pid());
+                out.printf("  %-12s starting ...%n", name);
+                out.flush();
+                Server s = server.get();
+                try {
+                    s.start();
+                    servers.afterStart(name, s);
+                }
+                catch (RuntimeException e) {
+                    s.stop();
+                    throw e;
+                }
+                long pid = s.detach();
+                state.record(new RunState.Entry(name, pid, s.address(), s.logFile()));
+                startedNow.add(name);
+                out.printf("  %-12s up in %.1f s, pid %d%n", name, (System.nanoTime() - t0) / 1e9, pid);
             }
         }
         catch (RuntimeException e) {
@@ -81,37 +95,8 @@ public final class LocalStack {
             }
             throw e;
         }
+        out.printf("steelthread: up in %.1f s%n", (System.nanoTime() - start) / 1e9);
         status();
-    }
-
-    private RunState.Entry start(String server, Duration timeout) {
-        Path home = settings.home();
-        return switch (server) {
-            case "kafka" -> {
-                KafkaServerSettings s = new KafkaServerSettings(home.resolve("kafka"), "127.0.0.1", settings.port("kafka"),
-                        Integer.parseInt(settings.get("kafka.controller-port")), settings.kafkaLibs(),
-                        settings.heap("kafka"), Integer.parseInt(settings.get("topics.partitions")), timeout, Map.of());
-                KafkaServer kafka = new KafkaServer(s).start();
-                kafka.createTopics(List.of(settings.get("topics.raw"), settings.get("topics.events"),
-                        settings.get("topics.dlq")), Integer.parseInt(settings.get("topics.partitions")));
-                yield new RunState.Entry(server, kafka.detach(), kafka.bootstrapServers(), kafka.logFile());
-            }
-            case "processor" -> app(server, "processor-app", timeout, Map.of(
-                    "spring.cloud.stream.bindings.input.destination", settings.get("topics.raw"),
-                    "spring.cloud.stream.bindings.output.destination", settings.get("topics.events"),
-                    "steelthread.processor.dlq-topic", settings.get("topics.dlq")));
-            case "source" -> app(server, "source-app", timeout, Map.of(
-                    "spring.cloud.stream.bindings.output.destination", settings.get("topics.raw")));
-            default -> throw new IllegalArgumentException("unknown server " + server);
-        };
-    }
-
-    private RunState.Entry app(String server, String module, Duration timeout, Map<String, String> properties) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(properties);
-        all.put("spring.cloud.stream.kafka.binder.brokers", settings.kafkaBootstrap());
-        SpringBootApp app = new SpringBootApp(server, settings.appJar(module), settings.port(server),
-                settings.heap(server), settings.jvmOptions(server), all, settings.home()).start(timeout);
-        return new RunState.Entry(server, app.detach(), "http://127.0.0.1:" + app.port(), app.logFile());
     }
 
     public Optional<RunState.Entry> running(String server) {
@@ -119,25 +104,26 @@ public final class LocalStack {
     }
 
     public void status() {
-        out.printf("%-10s %-28s %-8s %8s %9s  %s%n", "SERVER", "ADDRESS", "STATE", "PID", "RSS(MB)", "LOG");
+        out.printf("%-12s %-40s %-8s %8s %8s  %s%n", "SERVER", "ADDRESS", "STATE", "PID", "RSS(MB)", "LOG");
         long total = 0;
         for (String server : SERVERS) {
             if (settings.isExternal(server)) {
-                out.printf("%-10s %-28s %-8s%n", server, settings.get(server + ".external"), "external");
+                out.printf("%-12s %-40s %-8s%n", server, settings.get(server + ".external"), "external");
                 continue;
             }
             Optional<RunState.Entry> entry = state.find(server);
             if (entry.isEmpty()) {
-                out.printf("%-10s %-28s %-8s%n", server, "-", "stopped");
+                out.printf("%-12s %-40s %-8s%n", server, "-", "stopped");
                 continue;
             }
             RunState.Entry e = entry.get();
             boolean alive = e.isAlive();
             long rss = alive ? ProcessMemory.rssMegabytes(e.pid()) : 0;
             total += rss;
-            out.printf("%-10s %-28s %-8s %8d %9s  %s%n", server, e.address(), alive ? "running" : "dead", e.pid(),
+            out.printf("%-12s %-40s %-8s %8d %8s  %s%n", server, e.address(), alive ? "running" : "dead", e.pid(),
                     alive ? String.valueOf(rss) : "-", e.log());
         }
+        out.printf("Spark home (SparkLauncher): %s%n", servers.sparkHome());
         out.printf("total RSS of running servers: %d MB; state in %s%n", total, settings.home());
     }
 
@@ -155,7 +141,7 @@ public final class LocalStack {
     private void stop(String server) {
         state.find(server).ifPresent(entry -> {
             ProcessHandle.of(entry.pid()).ifPresent(p -> {
-                out.printf("  %-10s stopping pid %d%n", server, entry.pid());
+                out.printf("  %-12s stopping pid %d%n", server, entry.pid());
                 p.destroy();
                 try {
                     p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

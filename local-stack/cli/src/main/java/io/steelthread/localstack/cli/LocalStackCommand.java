@@ -27,10 +27,10 @@ public final class LocalStackCommand {
         return new LocalStack(StackSettings.load(), System.out);
     }
 
-    @Command(name = "up", description = "Start every server that is not running (Kafka, processor, game API).")
+    @Command(name = "up", description = "Start every server that is not running: Kafka, Hive metastore, HiveServer2, Presto, Skipper, Data Flow, the processor, the game API, Prometheus.")
     static final class Up implements Callable<Integer> {
 
-        @Option(names = "--only", split = ",", description = "Start only these servers (of kafka, processor, source).")
+        @Option(names = "--only", split = ",", description = "Start only these servers.")
         java.util.List<String> only;
 
         @Override

@@ -79,13 +79,36 @@ public final class StackSettings {
         return !values.getProperty(server + ".external", "").isBlank();
     }
 
+    /** Where a server is reached: its external address if configured, else the local one. */
+    public String addressOf(String server, String localAddress) {
+        return isExternal(server) ? get(server + ".external") : localAddress;
+    }
+
+    public String warehouse() {
+        String configured = values.getProperty("warehouse", "").trim();
+        return configured.isEmpty() ? home.resolve("warehouse").toUri().toString() : configured;
+    }
+
+    public String metastoreUri() {
+        return addressOf("metastore", "thrift://127.0.0.1:" + port("metastore"));
+    }
+
     public String kafkaBootstrap() {
         return isExternal("kafka") ? get("kafka.external") : "127.0.0.1:" + port("kafka");
     }
 
     public Path kafkaLibs() {
         String libs = System.getProperty("steelthread.kafka.libs");
-        return libs != null ? Path.of(libs) : project.resolve("local-stack/kafka-runtime/target/lib");
+        return libs != null ? Path.of(libs) : runtime("kafka-runtime/target/lib");
+    }
+
+    /** What a local-stack runtime module assembled under its target/. */
+    public Path runtime(String relative) {
+        return project.resolve("local-stack").resolve(relative);
+    }
+
+    public java.time.Duration startTimeout() {
+        return java.time.Duration.ofSeconds(Long.parseLong(get("start-timeout-seconds")));
     }
 
     public Path appJar(String module) {

@@ -12,12 +12,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server running in a JVM of its own, with its own classpath, its output in a log file.
- * Servers must not share a classpath: Kafka, Spark, Hive and Presto pin conflicting Jackson/Scala/Guava versions.
+ * A server running as a child process, its output in a log file: most are JVMs of their own, with their own
+ * classpath (Kafka, Spark, Hive and Presto pin conflicting Jackson/Scala/Guava versions), Prometheus is a binary.
  */
-public final class ChildJvm {
+public final class ChildProcess {
 
-    private static final List<ChildJvm> RUNNING = new CopyOnWriteArrayList<>();
+    private static final List<ChildProcess> RUNNING = new CopyOnWriteArrayList<>();
 
     static {
         // A test run or CLI that dies with an exception must not leave brokers behind.
@@ -29,7 +29,7 @@ public final class ChildJvm {
     private final Process process;
     private final Path logFile;
 
-    private ChildJvm(String name, Process process, Path logFile) {
+    private ChildProcess(String name, Process process, Path logFile) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
@@ -39,7 +39,7 @@ public final class ChildJvm {
      * Starts {@code java <jvmOptions> -cp <classpath> <mainClass> <args>} with stdout and stderr appended to
      * {@code logFile}.
      */
-    public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+    public static ChildProcess start(String name, String classpath, List<String> jvmOptions, String mainClass,
             List<String> args, Map<String, String> env, Path workDir, Path logFile) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -48,6 +48,12 @@ public final class ChildJvm {
         command.add(classpath);
         command.add(mainClass);
         command.addAll(args);
+        return startCommand(name, command, env, workDir, logFile);
+    }
+
+    /** Starts any command, stdout and stderr appended to {@code logFile}. */
+    public static ChildProcess startCommand(String name, List<String> command, Map<String, String> env, Path workDir,
+            Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
             Files.createDirectories(workDir);
@@ -56,7 +62,7 @@ public final class ChildJvm {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(env);
-            ChildJvm child = new ChildJvm(name, builder.start(), logFile);
+            ChildProcess child = new ChildProcess(name, builder.start(), logFile);
             RUNNING.add(child);
             return child;
         }
@@ -67,8 +73,8 @@ public final class ChildJvm {
 
     /** Runs a short-lived JVM (a tool such as a storage formatter) to completion and returns its exit code. */
     public static int run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
-            Path workDir, Path logFile, Duration timeout) {
-        ChildJvm child = start(name, classpath, jvmOptions, mainClass, args, Map.of(), workDir, logFile);
+            Map<String, String> env, Path workDir, Path logFile, Duration timeout) {
+        ChildProcess child = start(name, classpath, jvmOptions, mainClass, args, env, workDir, logFile);
         try {
             if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 child.stop(Duration.ofSeconds(5));

@@ -1,0 +1,158 @@
+package io.steelthread.localstack.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.steelthread.localstack.HiveMetastoreServer;
+import io.steelthread.localstack.HiveServer2;
+import io.steelthread.localstack.KafkaServer;
+import io.steelthread.localstack.KafkaServerSettings;
+import io.steelthread.localstack.PrestoServer;
+import io.steelthread.localstack.PrometheusServer;
+import io.steelthread.localstack.Server;
+import io.steelthread.localstack.SpringBootApp;
+
+/** Builds each server of the stack from the settings, wired to the addresses of the others. */
+final class StackServers {
+
+    /** In start order: each server's dependencies come before it. */
+    static final List<String> ORDER = List.of("kafka", "metastore", "hiveserver2", "presto", "skipper", "dataflow",
+            "processor", "source", "prometheus");
+
+    private final StackSettings s;
+
+    StackServers(StackSettings settings) {
+        this.s = settings;
+    }
+
+    /** The server, or empty when it is optional and not installed (Prometheus). */
+    Optional<Server> create(String name) {
+        Path home = s.home();
+        return Optional.ofNullable(switch (name) {
+            case "kafka" -> new KafkaServer(new KafkaServerSettings(home.resolve("kafka"), "127.0.0.1", s.port("kafka"),
+                    Integer.parseInt(s.get("kafka.controller-port")), s.kafkaLibs(), s.heap("kafka"),
+                    Integer.parseInt(s.get("topics.partitions")), s.startTimeout(), Map.of()));
+            case "metastore" -> new HiveMetastoreServer(new HiveMetastoreServer.Settings(home.resolve("metastore"),
+                    s.port("metastore"), s.runtime("hive-metastore-runtime/target/lib"), metastoreDistribution(),
+                    s.warehouse(), s.heap("metastore"), s.get("metastore.jdbc-url"), s.get("metastore.jdbc-user"),
+                    s.get("metastore.jdbc-password"), s.startTimeout()));
+            case "hiveserver2" -> new HiveServer2(new HiveServer2.Settings(home.resolve("hiveserver2"),
+                    s.port("hiveserver2"), sparkHome(), s.metastoreUri(), s.warehouse(), s.heap("hiveserver2"),
+                    s.startTimeout()));
+            case "presto" -> new PrestoServer(new PrestoServer.Settings(home.resolve("presto"), s.port("presto"),
+                    s.runtime("presto-runtime/target/lib"), s.runtime("presto-hive-plugin/target/plugin"),
+                    s.metastoreUri(), s.heap("presto"), s.startTimeout()));
+            case "skipper" -> new SpringBootApp("skipper", s.runtime("dataflow-runtime/target/skipper-server.jar"),
+                    s.port("skipper"), jvm("skipper"), Map.of(
+                            "spring.datasource.url", h2(home.resolve("skipper/db")),
+                            "spring.datasource.username", "sa",
+                            "spring.datasource.driver-class-name", "org.h2.Driver",
+                            "spring.cloud.skipper.server.platform.local.accounts.default.working-directories-root",
+                            home.resolve("skipper/work").toString()),
+                    home, "/api/about").withStartTimeout(s.startTimeout());
+            case "dataflow" -> new SpringBootApp("dataflow", s.runtime("dataflow-runtime/target/dataflow-server.jar"),
+                    s.port("dataflow"), jvm("dataflow"), dataflowProperties(home), home, "/about")
+                    .withStartTimeout(s.startTimeout());
+            case "processor" -> SpringBootApp.projectApp("processor", s.appJar("processor-app"), s.port("processor"),
+                    jvm("processor"), withBroker(Map.of(
+                            "spring.cloud.stream.bindings.input.destination", s.get("topics.raw"),
+                            "spring.cloud.stream.bindings.output.destination", s.get("topics.events"),
+                            "steelthread.processor.dlq-topic", s.get("topics.dlq"))), home)
+                    .withStartTimeout(s.startTimeout());
+            case "source" -> SpringBootApp.projectApp("source", s.appJar("source-app"), s.port("source"), jvm("source"),
+                    withBroker(Map.of("spring.cloud.stream.bindings.output.destination", s.get("topics.raw"))), home)
+                    .withStartTimeout(s.startTimeout());
+            case "prometheus" -> PrometheusServer.findBinary().map(binary -> new PrometheusServer(
+                    new PrometheusServer.Settings(home.resolve("prometheus"), s.port("prometheus"), binary,
+                            prometheusConfig(home), s.startTimeout()))).orElse(null);
+            default -> throw new IllegalArgumentException("unknown server '" + name + "'; servers: " + ORDER);
+        });
+    }
+
+    Path sparkHome() {
+        return s.runtime("spark-runtime/target/spark-home");
+    }
+
+    /** Topics exist before any consumer or Spark query subscribes (a streaming query on a missing topic dies). */
+    void afterStart(String name, Server server) {
+        if (server instanceof KafkaServer kafka) {
+            kafka.createTopics(List.of(s.get("topics.raw"), s.get("topics.events"), s.get("topics.dlq")),
+                    Integer.parseInt(s.get("topics.partitions")));
+        }
+    }
+
+    private List<String> jvm(String server) {
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx" + s.heap(server));
+        options.addAll(s.jvmOptions(server));
+        return options;
+    }
+
+    private Map<String, String> withBroker(Map<String, String> properties) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.put("spring.cloud.stream.kafka.binder.brokers", s.kafkaBootstrap());
+        return all;
+    }
+
+    private Map<String, String> dataflowProperties(Path home) {
+        Map<String, String> p = new LinkedHashMap<>();
+        // A file database, so definitions and history survive a restart (and no H2 TCP port is opened).
+        p.put("spring.datasource.url", h2(home.resolve("dataflow/db")));
+        p.put("spring.datasource.username", "sa");
+        p.put("spring.datasource.driver-class-name", "org.h2.Driver");
+        p.put("spring.cloud.skipper.client.serverUri", "http://127.0.0.1:" + s.port("skipper") + "/api");
+        p.put("spring.cloud.dataflow.task.platform.local.accounts[default].working-directories-root",
+                home.resolve("dataflow/work").toString());
+        // Data Flow gives stream apps no broker address of its own.
+        p.put("spring.cloud.dataflow.applicationProperties.stream.spring.cloud.stream.kafka.binder.brokers",
+                s.kafkaBootstrap());
+        return p;
+    }
+
+    private static String h2(Path file) {
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
+    }
+
+    private Path metastoreDistribution() {
+        Path unpacked = s.runtime("hive-metastore-runtime/target/metastore-home");
+        try (var dirs = Files.list(unpacked)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElse(unpacked);
+        }
+        catch (IOException e) {
+            return unpacked;
+        }
+    }
+
+    /** monitoring/prometheus.yml with the default ports replaced by this stack's. */
+    private Path prometheusConfig(Path home) {
+        Path template = s.project().resolve("monitoring/prometheus.yml");
+        try {
+            String yml = Files.readString(template);
+            for (String server : List.of("source", "processor", "dataflow", "skipper")) {
+                yml = yml.replace("127.0.0.1:" + defaultPort(server), "127.0.0.1:" + s.port(server));
+            }
+            Path rendered = home.resolve("prometheus/prometheus.yml");
+            Files.createDirectories(rendered.getParent());
+            return Files.writeString(rendered, yml);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot render " + template, e);
+        }
+    }
+
+    private static int defaultPort(String server) {
+        return switch (server) {
+            case "source" -> 5000;
+            case "processor" -> 5001;
+            case "dataflow" -> 9393;
+            default -> 7577;
+        };
+    }
+}
