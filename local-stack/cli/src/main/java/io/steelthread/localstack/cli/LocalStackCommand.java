@@ -15,12 +15,17 @@ import picocli.CommandLine.Option;
 public final class LocalStackCommand {
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command and returns its exit code: 0 done, 1 error, 2 a server failed to start, 3 demo incomplete. */
+    public static int run(String... args) {
         CommandLine cli = new CommandLine(new LocalStackCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("steelthread: " + e.getMessage());
             return e instanceof ServerStartException ? 2 : 1;
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     static LocalStack stack() {

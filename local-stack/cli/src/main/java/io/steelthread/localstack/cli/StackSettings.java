@@ -34,13 +34,13 @@ public final class StackSettings {
             throw new UncheckedIOException(e);
         }
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("steelthread.")
-                && !k.equals("steelthread.project") && !k.equals("steelthread.kafka.libs"))
+                && !k.equals("steelthread.project") && !k.equals("steelthread.kafka.libs") && !k.equals("steelthread.home"))
                 .forEach(k -> values.setProperty(k.substring("steelthread.".length()), System.getProperty(k)));
     }
 
-    /** {@code $STEELTHREAD_HOME}, else {@code ./.steelthread}. */
+    /** {@code -Dsteelthread.home}, else {@code $STEELTHREAD_HOME}, else {@code ./.steelthread}. */
     public static StackSettings load() {
-        String env = System.getenv("STEELTHREAD_HOME");
+        String env = System.getProperty("steelthread.home", System.getenv("STEELTHREAD_HOME"));
         Path project = Path.of(System.getProperty("steelthread.project", "."));
         return new StackSettings(env == null || env.isBlank() ? project.resolve(".steelthread") : Path.of(env), project);
     }

@@ -1,0 +1,186 @@
+package io.steelthread.localstack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.steelthread.localstack.Ports;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stack through the CLI: up, each server checked with its real client, down; and a server that crashes
+ * during up. Every server on a free port, all state in a temporary home.
+ */
+class LocalStackIT {
+
+    static final List<String> PORTS = List.of("kafka.port", "kafka.controller-port", "metastore.port",
+            "hiveserver2.port", "presto.port", "skipper.port", "dataflow.port", "prometheus.port", "source.port",
+            "processor.port");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void upChecksEveryServerWithItsClientAndDownLeavesNothing() throws Exception {
+        Map<String, Integer> ports = freePorts();
+        assertThat(cli("up")).isZero();
+        List<Long> pids = new ArrayList<>();
+        for (String server : LocalStack.SERVERS) {
+            stack().running(server).ifPresent(e -> pids.add(e.pid()));
+        }
+        try {
+            assertThat(pids).hasSizeGreaterThanOrEqualTo(LocalStack.SERVERS.size() - 1); // Prometheus is optional
+            assertThat(cli("up")).isZero();
+            assertThat(lastOutput).contains("already running");
+
+            kafkaRoundTrip("127.0.0.1:" + ports.get("kafka.port"));
+
+            // A table declared through HiveServer2 (hive-jdbc), filled there, and read through Presto (presto-jdbc).
+            Path location = Files.createDirectories(home.resolve("warehouse-it/purchases"));
+            try (Connection hive = DriverManager.getConnection(
+                    "jdbc:hive2://127.0.0.1:" + ports.get("hiveserver2.port") + "/default", "it", "");
+                    Statement s = hive.createStatement()) {
+                s.execute("CREATE EXTERNAL TABLE IF NOT EXISTS it_purchases (host STRING, event_type STRING) "
+                        + "STORED AS PARQUET LOCATION '" + location.toUri() + "'");
+                s.execute("INSERT INTO it_purchases VALUES ('user1.comcast.com', 'purchase_sword')");
+            }
+            try (Connection presto = DriverManager.getConnection(
+                    "jdbc:presto://127.0.0.1:" + ports.get("presto.port") + "/hive/default", "it", null);
+                    Statement s = presto.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT host, event_type FROM it_purchases")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("host")).isEqualTo("user1.comcast.com");
+                assertThat(rs.getString("event_type")).isEqualTo("purchase_sword");
+            }
+
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+            String dataflow = "http://127.0.0.1:" + ports.get("dataflow.port");
+            HttpResponse<String> about = http.send(HttpRequest.newBuilder(URI.create(dataflow + "/about")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(about.statusCode()).isEqualTo(200);
+            assertThat(about.body()).contains("spring-cloud-dataflow-server");
+            HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create(dataflow + "/dashboard")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(dashboard.statusCode()).isEqualTo(200);
+            assertThat(dashboard.body()).containsIgnoringCase("<html");
+
+            assertThat(cli("status")).isZero();
+            assertThat(lastOutput).contains("running").contains("total RSS");
+        }
+        finally {
+            assertThat(cli("down")).isZero();
+        }
+        assertNothingLeft(pids, ports);
+    }
+
+    @Test
+    void aServerCrashingDuringUpFailsTheCommandAndLeavesNothing() throws Exception {
+        Map<String, Integer> ports = freePorts();
+        // A heap the JVM refuses: Presto exits at once, after Kafka and the metastore came up.
+        Files.writeString(home.resolve("stack.properties"), "presto.heap=1k\n", java.nio.file.StandardOpenOption.APPEND);
+        int exit = cli("up", "--only", "kafka,metastore,presto");
+        assertThat(exit).isEqualTo(2);
+        assertThat(lastError).contains("presto").contains("exited during start");
+        assertThat(lastOutput).contains("stopping what was started: [kafka, metastore]");
+        assertThat(stack().running("kafka")).isEmpty();
+        assertThat(stack().running("metastore")).isEmpty();
+        assertThat(cli("down")).isZero();
+        assertNothingLeft(List.of(), ports);
+    }
+
+    String lastOutput = "";
+    String lastError = "";
+
+    private int cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            System.setProperty("steelthread.home", home.toString());
+            return LocalStackCommand.run(args);
+        }
+        finally {
+            System.setOut(out);
+            System.setErr(err);
+            lastOutput = o.toString(StandardCharsets.UTF_8);
+            lastError = e.toString(StandardCharsets.UTF_8);
+            out.print(lastOutput);
+            err.print(lastError);
+        }
+    }
+
+    private LocalStack stack() {
+        System.setProperty("steelthread.home", home.toString());
+        return new LocalStack(StackSettings.load(), new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    private Map<String, Integer> freePorts() throws Exception {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        StringBuilder props = new StringBuilder();
+        for (String key : PORTS) {
+            int port = Ports.free();
+            ports.put(key, port);
+            props.append(key).append('=').append(port).append('\n');
+        }
+        Files.writeString(home.resolve("stack.properties"), props.toString());
+        return ports;
+    }
+
+    private static void assertNothingLeft(List<Long> pids, Map<String, Integer> ports) throws InterruptedException {
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d alive", pid).isFalse();
+        }
+        Thread.sleep(500);
+        ports.forEach((key, port) -> assertThat(Ports.isOpen(port)).as("%s %d still open", key, port).isFalse());
+    }
+
+    private static void kafkaRoundTrip(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("it.roundtrip", "k", "hello")).get();
+        }
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("it.roundtrip"));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (values.isEmpty() && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+            }
+        }
+        assertThat(values).containsExactly("hello");
+    }
+}
