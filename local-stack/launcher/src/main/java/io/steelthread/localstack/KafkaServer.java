@@ -17,6 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
@@ -170,6 +179,43 @@ public final class KafkaServer implements Server, AutoCloseable {
         }
         catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + names + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Produces a record (acks=all) and reads it back: the stack's proof that the broker really serves clients.
+     *
+     * @throws IllegalStateException when the record does not come back within {@code timeout}
+     */
+    public void roundTrip(String topic, Duration timeout) {
+        String marker = "steelthread-health-" + System.nanoTime();
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new StringSerializer());
+                KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                        new StringDeserializer())) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, marker)).get(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            TopicPartition partition = new TopicPartition(topic, sent.partition());
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, sent.offset());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (marker.equals(record.value())) {
+                        return;
+                    }
+                }
+            }
+            throw new IllegalStateException("the record produced to " + topic + " did not come back");
+        }
+        catch (Exception e) {
+            throw new ServerStartException(NAME, "failed the produce/consume round trip: " + e.getMessage(), null);
         }
     }
 

@@ -80,13 +80,19 @@ final class StackServers {
         return s.runtime("spark-runtime/target/spark-home");
     }
 
-    /** Topics exist before any consumer or Spark query subscribes (a streaming query on a missing topic dies). */
+    /**
+     * Kafka counts as up after a produce/consume round trip; the pipeline's topics exist before any consumer or
+     * Spark query subscribes (a streaming query on a missing topic dies).
+     */
     void afterStart(String name, Server server) {
         if (server instanceof KafkaServer kafka) {
-            kafka.createTopics(List.of(s.get("topics.raw"), s.get("topics.events"), s.get("topics.dlq")),
+            kafka.createTopics(List.of(HEALTH_TOPIC, s.get("topics.raw"), s.get("topics.events"), s.get("topics.dlq")),
                     Integer.parseInt(s.get("topics.partitions")));
+            kafka.roundTrip(HEALTH_TOPIC, java.time.Duration.ofSeconds(30));
         }
     }
+
+    static final String HEALTH_TOPIC = "steelthread.health";
 
     private List<String> jvm(String server) {
         List<String> options = new ArrayList<>();
