@@ -85,6 +85,8 @@ public final class PrestoServer implements Server {
         // Tables are external: Spark writes the files, Presto reads them.
         hive.put("hive.non-managed-table-writes-enabled", "true");
         hive.put("hive.allow-drop-table", "true");
+        // Match Parquet columns by name (Spark writes them in its own order, e.g. User-Agent), not by position.
+        hive.put("hive.parquet.use-column-names", "true");
         ConfigFiles.properties(etc.resolve("catalog").resolve("hive.properties"), hive);
         ConfigFiles.properties(etc.resolve("log.properties"), Map.of("com.facebook.presto", "INFO"));
 

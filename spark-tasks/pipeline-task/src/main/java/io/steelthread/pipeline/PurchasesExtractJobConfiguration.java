@@ -1,0 +1,77 @@
+package io.steelthread.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.steelthread.pipeline.hive.HiveDdlTasklet;
+import io.steelthread.pipeline.presto.PrestoValidationTasklet;
+import io.steelthread.pipeline.spark.SparkApplication;
+import io.steelthread.pipeline.spark.SparkLaunchTasklet;
+
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.Step;
+import org.springframework.batch.core.configuration.annotation.JobBuilderFactory;
+import org.springframework.batch.core.configuration.annotation.StepBuilderFactory;
+import org.springframework.batch.core.launch.support.RunIdIncrementer;
+import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * The seed's batch flow as Spring Batch jobs: {@code purchasesExtract} = spark extract → Hive DDL → Presto
+ * validation, and each step as a job of its own ({@code sparkExtract}, {@code hiveDdl}, {@code prestoValidate}),
+ * so Data Flow can run them as separate task definitions.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PurchasesExtractJobConfiguration {
+
+    @Bean
+    Step sparkExtractStep(StepBuilderFactory steps, PipelineProperties properties) {
+        PipelineProperties.Extract extract = properties.getExtract();
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", extract.getBootstrapServers(),
+                "--topic", extract.getTopic(),
+                "--event-types", String.join(",", extract.getEventTypes()),
+                "--table-path", properties.tableLocation(extract.getTable())));
+        if (extract.getCheckpoint() != null && !extract.getCheckpoint().isBlank()) {
+            args.addAll(List.of("--checkpoint", extract.getCheckpoint()));
+        }
+        SparkApplication app = new SparkApplication("ExtractEventsJob", "io.steelthread.spark.ExtractEventsJob", args);
+        ExecutionContextPromotionListener promote = new ExecutionContextPromotionListener();
+        promote.setKeys(new String[] {SparkLaunchTasklet.ROWS});
+        return steps.get("sparkExtract").tasklet(new SparkLaunchTasklet(properties.getSpark(), app))
+                .listener(promote).build();
+    }
+
+    @Bean
+    Step hiveDdlStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources) {
+        return steps.get("hiveDdl").tasklet(new HiveDdlTasklet(properties, resources)).build();
+    }
+
+    @Bean
+    Step prestoValidateStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources) {
+        return steps.get("prestoValidate").tasklet(new PrestoValidationTasklet(properties, resources)).build();
+    }
+
+    @Bean
+    Job purchasesExtract(JobBuilderFactory jobs, Step sparkExtractStep, Step hiveDdlStep, Step prestoValidateStep) {
+        return jobs.get("purchasesExtract").incrementer(new RunIdIncrementer())
+                .start(sparkExtractStep).next(hiveDdlStep).next(prestoValidateStep).build();
+    }
+
+    @Bean
+    Job sparkExtract(JobBuilderFactory jobs, Step sparkExtractStep) {
+        return jobs.get("sparkExtract").incrementer(new RunIdIncrementer()).start(sparkExtractStep).build();
+    }
+
+    @Bean
+    Job hiveDdl(JobBuilderFactory jobs, Step hiveDdlStep) {
+        return jobs.get("hiveDdl").incrementer(new RunIdIncrementer()).start(hiveDdlStep).build();
+    }
+
+    @Bean
+    Job prestoValidate(JobBuilderFactory jobs, Step prestoValidateStep) {
+        return jobs.get("prestoValidate").incrementer(new RunIdIncrementer()).start(prestoValidateStep).build();
+    }
+}

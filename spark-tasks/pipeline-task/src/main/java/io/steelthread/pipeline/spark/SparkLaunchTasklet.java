@@ -1,0 +1,164 @@
+package io.steelthread.pipeline.spark;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.steelthread.pipeline.PipelineProperties;
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.batch.item.ExecutionContext;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * Submits a Spark application through {@link SparkLauncher} and waits for it. The Spark app id and every state
+ * transition go to the step's execution context and the log; a failed app fails the step with the end of Spark's
+ * output; a stopped task (or a JVM shutdown) kills the Spark app, so no driver outlives its task. The row count
+ * the application reports is put in the step's context as {@value #ROWS}.
+ */
+public class SparkLaunchTasklet implements StoppableTasklet {
+
+    public static final String ROWS = "spark.rows";
+    public static final String APP_ID = "spark.appId";
+    public static final String STATES = "spark.states";
+
+    private static final Logger log = LoggerFactory.getLogger(SparkLaunchTasklet.class);
+    private static final Pattern ROWS_JSON = Pattern.compile("\"rows\"\\s*:\\s*(\\d+)");
+
+    private final PipelineProperties.Spark spark;
+    private final SparkApplication application;
+    private volatile SparkAppHandle handle;
+
+    public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application) {
+        this.spark = spark;
+        this.application = application;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        ExecutionContext context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+        Path work = Files.createTempDirectory("spark-" + application.name() + "-");
+        Path result = work.resolve("result.json");
+        Path output = work.resolve("spark-submit.log");
+        List<String> states = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+
+        SparkLauncher launcher = new SparkLauncher()
+                .setSparkHome(spark.getHome())
+                .setMaster(spark.getMaster())
+                .setDeployMode(spark.getDeployMode())
+                .setAppResource(spark.getAppResource())
+                .setMainClass(application.mainClass())
+                .setAppName(application.name())
+                .setConf(SparkLauncher.DRIVER_MEMORY, spark.getDriverMemory())
+                .setConf(SparkLauncher.EXECUTOR_MEMORY, spark.getExecutorMemory())
+                .redirectError()
+                .redirectOutput(output.toFile());
+        spark.getConf().forEach(launcher::setConf);
+        List<String> args = new ArrayList<>(application.args());
+        args.add("--result-file");
+        args.add(result.toString());
+        launcher.addAppArgs(args.toArray(String[]::new));
+
+        Thread killer = new Thread(this::kill, "spark-app-killer");
+        Runtime.getRuntime().addShutdownHook(killer);
+        try {
+            handle = launcher.startApplication(new SparkAppHandle.Listener() {
+                @Override
+                public void stateChanged(SparkAppHandle h) {
+                    String entry = h.getState() + (h.getAppId() == null ? "" : " " + h.getAppId());
+                    synchronized (states) {
+                        states.add(entry);
+                        context.putString(STATES, String.join(" -> ", states));
+                    }
+                    log.info("Spark application {}: {}", application.name(), entry);
+                    if (h.getState().isFinal()) {
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void infoChanged(SparkAppHandle h) {
+                    if (h.getAppId() != null) {
+                        context.putString(APP_ID, h.getAppId());
+                    }
+                }
+            });
+            if (!done.await(spark.getTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new SparkApplicationFailedException(application.name() + " did not end within "
+                        + spark.getTimeout() + "; killed. Spark's output:\n" + tail(output));
+            }
+        }
+        finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            }
+            catch (IllegalStateException shuttingDown) {
+                // The hook is running: it kills the app.
+            }
+        }
+        try {
+            SparkAppHandle.State state = handle.getState();
+            if (state != SparkAppHandle.State.FINISHED) {
+                throw new SparkApplicationFailedException("Spark application " + application.name() + " ended " + state
+                        + (handle.getAppId() == null ? "" : " (" + handle.getAppId() + ")") + ". Spark's output:\n"
+                        + tail(output));
+            }
+            if (Files.exists(result)) {
+                Matcher m = ROWS_JSON.matcher(Files.readString(result, StandardCharsets.UTF_8));
+                if (m.find()) {
+                    long rows = Long.parseLong(m.group(1));
+                    context.putLong(ROWS, rows);
+                    contribution.incrementWriteCount((int) Math.min(rows, Integer.MAX_VALUE));
+                    log.info("Spark application {} wrote {} rows", application.name(), rows);
+                }
+            }
+            return RepeatStatus.FINISHED;
+        }
+        finally {
+            FileSystemUtils.deleteRecursively(work);
+        }
+    }
+
+    /** A task stop: the Spark app is killed, not left running. */
+    @Override
+    public void stop() {
+        kill();
+    }
+
+    private void kill() {
+        SparkAppHandle h = handle;
+        if (h != null && !h.getState().isFinal()) {
+            log.warn("killing Spark application {}", application.name());
+            h.kill();
+        }
+    }
+
+    /** Spark's first error line (spark-submit prints usage text after it), then the end of the output. */
+    private static String tail(Path output) {
+        try {
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            String firstError = lines.stream().filter(l -> l.contains("Error") || l.contains("Exception")).findFirst()
+                    .map(l -> l + "\n...\n").orElse("");
+            return firstError + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+        }
+        catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.steelthread.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import picocli.CommandLine.Option;
+
+/** Where the jobs read events and what they keep: the options every job shares. */
+public class EventSourceOptions {
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "events", description = "Topic of validated events (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--event-types", split = ",", defaultValue = "purchase_sword",
+            description = "Event types to keep, comma separated; 'all' keeps every type (default: ${DEFAULT-VALUE}).")
+    List<String> eventTypes = new ArrayList<>();
+
+    @Option(names = "--table-path", required = true, description = "Table directory (file://, hdfs://, s3a://).")
+    String tablePath;
+
+    List<String> eventTypes() {
+        return eventTypes.size() == 1 && eventTypes.get(0).equals("all") ? List.of() : eventTypes;
+    }
+
+    /** The processor writes in transactions: only committed events are read. */
+    DataFrameReader batch(SparkSession spark) {
+        return spark.read().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
+                .option("subscribe", topic).option("kafka.isolation.level", "read_committed");
+    }
+
+    DataStreamReader stream(SparkSession spark) {
+        return spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
+                .option("subscribe", topic).option("kafka.isolation.level", "read_committed")
+                .option("startingOffsets", "earliest").option("failOnDataLoss", "false");
+    }
+}
