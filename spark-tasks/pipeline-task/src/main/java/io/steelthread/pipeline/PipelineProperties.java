@@ -17,6 +17,7 @@ public class PipelineProperties {
 
     private final Spark spark = new Spark();
     private final Extract extract = new Extract();
+    private final Stream stream = new Stream();
     private final Hive hive = new Hive();
     private final Presto presto = new Presto();
 
@@ -38,6 +39,10 @@ public class PipelineProperties {
 
     public Hive getHive() {
         return hive;
+    }
+
+    public Stream getStream() {
+        return stream;
     }
 
     public Presto getPresto() {
@@ -189,6 +194,52 @@ public class PipelineProperties {
 
         public void setCheckpoint(String checkpoint) {
             this.checkpoint = checkpoint;
+        }
+    }
+
+    /** The streaming job (the seed's write_swords_stream): it reads what {@link Extract} names, but its own table. */
+    public static class Stream {
+
+        private String table = "sword_purchases";
+
+        /** Checkpoint of the query (offsets, commits); required. */
+        private String checkpoint;
+
+        private String trigger = "10 seconds";
+
+        /** parquet, or console (the seed's filter_swords_stream). */
+        private String sink = "parquet";
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public String getCheckpoint() {
+            return checkpoint;
+        }
+
+        public void setCheckpoint(String checkpoint) {
+            this.checkpoint = checkpoint;
+        }
+
+        public String getTrigger() {
+            return trigger;
+        }
+
+        public void setTrigger(String trigger) {
+            this.trigger = trigger;
+        }
+
+        public String getSink() {
+            return sink;
+        }
+
+        public void setSink(String sink) {
+            this.sink = sink;
         }
     }
 

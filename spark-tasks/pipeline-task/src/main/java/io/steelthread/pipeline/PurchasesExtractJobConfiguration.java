@@ -1,6 +1,5 @@
 package io.steelthread.pipeline;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.steelthread.pipeline.hive.HiveDdlTasklet;
@@ -29,15 +28,12 @@ public class PurchasesExtractJobConfiguration {
     @Bean
     Step sparkExtractStep(StepBuilderFactory steps, PipelineProperties properties) {
         PipelineProperties.Extract extract = properties.getExtract();
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", extract.getBootstrapServers(),
-                "--topic", extract.getTopic(),
-                "--event-types", String.join(",", extract.getEventTypes()),
-                "--table-path", properties.tableLocation(extract.getTable())));
+        List<String> args = SparkApplication.sourceArgs(properties, extract.getTable());
         if (extract.getCheckpoint() != null && !extract.getCheckpoint().isBlank()) {
             args.addAll(List.of("--checkpoint", extract.getCheckpoint()));
         }
-        SparkApplication app = new SparkApplication("ExtractEventsJob", "io.steelthread.spark.ExtractEventsJob", args);
+        SparkApplication app = new SparkApplication("ExtractEventsJob", "io.steelthread.spark.ExtractEventsJob", args,
+                null);
         ExecutionContextPromotionListener promote = new ExecutionContextPromotionListener();
         promote.setKeys(new String[] {SparkLaunchTasklet.ROWS});
         return steps.get("sparkExtract").tasklet(new SparkLaunchTasklet(properties.getSpark(), app))

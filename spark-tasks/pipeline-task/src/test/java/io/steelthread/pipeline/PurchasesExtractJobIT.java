@@ -8,25 +8,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The seed's batch flow on real servers: events in Kafka → ExtractEventsJob on the assembled Spark home
@@ -45,22 +36,8 @@ class PurchasesExtractJobIT {
         stack = HiveStack.get();
         topic = "events-" + UUID.randomUUID().toString().substring(0, 8);
         stack.kafka.createTopics(List.of(topic), 2);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            Instant now = Instant.now();
-            for (int i = 0; i < SWORDS + DEFAULTS; i++) {
-                String type = i < SWORDS ? "purchase_sword" : "default";
-                String host = "user" + (i % 2 + 1) + (i % 2 == 0 ? ".comcast.com" : ".att.com");
-                Instant ts = now.minusSeconds(i);
-                var utc = ts.atZone(ZoneOffset.UTC);
-                producer.send(new ProducerRecord<>(topic, host, "{\"event_type\":\"" + type + "\",\"event_id\":\"e" + i
-                        + "\",\"event_ts\":\"" + ts + "\",\"Host\":\"" + host + "\",\"Accept\":\"*/*\","
-                        + "\"User-Agent\":\"ApacheBench/2.3\",\"player\":\"user" + (i % 2 + 1) + "\",\"isp\":\""
-                        + (i % 2 == 0 ? "comcast.com" : "att.com") + "\",\"attributes\":{\"sword_type\":\"katana\"},"
-                        + "\"event_date\":\"" + utc.toLocalDate() + "\",\"event_hour\":" + utc.getHour() + "}"));
-            }
-        }
+        TestEvents.produce(stack.kafka, topic, 0, SWORDS, "purchase_sword");
+        TestEvents.produce(stack.kafka, topic, SWORDS, SWORDS + DEFAULTS, "default");
     }
 
     @Test
@@ -124,42 +101,15 @@ class PurchasesExtractJobIT {
                 .contains("Not allowed to specify max heap");
     }
 
-    String lastFailure = "";
+    final TaskRunner task = new TaskRunner();
 
     private int runTask(String job, String... extra) throws Exception {
-        // A database per run that outlives it, as Data Flow's does: the step's exit message is read from it.
-        String database = "jdbc:h2:file:" + Files.createTempDirectory("task-db").resolve("db");
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.batch.job.names=" + job,
-                "--spring.datasource.url=" + database,
-                "--steelthread.pipeline.warehouse=" + stack.warehouse,
-                "--steelthread.pipeline.spark.home=" + stack.sparkHome(),
-                "--steelthread.pipeline.spark.app-resource=" + stack.sparkJobsJar(),
-                "--steelthread.pipeline.spark.master=local[2]",
-                "--steelthread.pipeline.spark.conf.spark.ui.enabled=false",
-                "--steelthread.pipeline.extract.bootstrap-servers=" + stack.kafka.bootstrapServers(),
-                "--steelthread.pipeline.extract.topic=" + topic,
-                "--steelthread.pipeline.hive.jdbc-url=" + stack.hiveServer2.jdbcUrl(),
-                "--steelthread.pipeline.presto.jdbc-url=" + stack.presto.jdbcUrl()));
-        args.addAll(List.of(extra));
-        lastFailure = "";
-        try {
-            ConfigurableApplicationContext context = SpringApplication.run(PipelineTaskApplication.class,
-                    args.toArray(String[]::new));
-            return SpringApplication.exit(context);
-        }
-        catch (IllegalStateException failed) {
-            // fail-on-job-failure: the task ends with the job's failure; the failed step's exit message says why.
-            try (Connection db = DriverManager.getConnection(database, "sa", "");
-                    Statement s = db.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE STATUS = 'FAILED'")) {
-                while (rs.next()) {
-                    lastFailure += rs.getString(1) + "\n";
-                }
-            }
-            return 1;
-        }
+        int exit = task.run(stack, topic, job, extra);
+        lastFailure = task.lastFailure();
+        return exit;
     }
+
+    String lastFailure = "";
 
     private static Connection presto() throws Exception {
         return DriverManager.getConnection(stack.presto.jdbcUrl(), "it", null);

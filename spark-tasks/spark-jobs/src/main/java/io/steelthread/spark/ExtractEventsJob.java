@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
@@ -70,9 +71,10 @@ public final class ExtractEventsJob implements Callable<Integer> {
         Dataset<Row> events = GameEventTransform.events(source.stream(spark).load(), EventSchema.enrichedEvent(),
                 source.eventTypes());
         events.printSchema();
-        StreamingQuery query = ParquetSink.start(events.writeStream(), source.tablePath, checkpoint)
-                .trigger(Trigger.AvailableNow()).start();
+        DataStreamWriter<Row> writer = events.writeStream();
+        ParquetSink sink = ParquetSink.attach(writer, source.tablePath, checkpoint);
+        StreamingQuery query = writer.trigger(Trigger.AvailableNow()).start();
         query.awaitTermination();
-        return ParquetSink.rowsWritten(query);
+        return sink.rowsWritten();
     }
 }

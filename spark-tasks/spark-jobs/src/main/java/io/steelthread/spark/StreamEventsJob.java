@@ -50,16 +50,22 @@ public final class StreamEventsJob implements Callable<Integer> {
             Dataset<Row> events = GameEventTransform.events(source.stream(spark).load(), EventSchema.enrichedEvent(),
                     source.eventTypes());
             events.printSchema();
-            DataStreamWriter<Row> writer = "console".equals(sink)
-                    ? events.writeStream().format("console").option("checkpointLocation", checkpoint)
-                    : ParquetSink.start(events.writeStream(), source.tablePath, checkpoint);
+            DataStreamWriter<Row> writer = events.writeStream();
+            ParquetSink parquet = null;
+            if ("console".equals(sink)) {
+                writer.format("console").option("checkpointLocation", checkpoint);
+            }
+            else {
+                parquet = ParquetSink.attach(writer, source.tablePath, checkpoint);
+            }
             StreamingQuery query = writer.trigger(Trigger.ProcessingTime(trigger)).start();
             while (!query.awaitTermination(TimeUnit.SECONDS.toMillis(1))) {
                 if (stopFile != null && Files.exists(Path.of(stopFile))) {
                     query.stop();
                 }
             }
-            System.out.println("StreamEventsJob stopped after writing " + ParquetSink.rowsWritten(query) + " rows");
+            System.out.println("StreamEventsJob stopped after writing " + (parquet == null ? 0 : parquet.rowsWritten())
+                    + " rows");
             return 0;
         }
         finally {

@@ -42,6 +42,7 @@ public class SparkLaunchTasklet implements StoppableTasklet {
     private final PipelineProperties.Spark spark;
     private final SparkApplication application;
     private volatile SparkAppHandle handle;
+    private volatile boolean stopRequested;
 
     public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application) {
         this.spark = spark;
@@ -57,6 +58,9 @@ public class SparkLaunchTasklet implements StoppableTasklet {
         List<String> states = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
 
+        if (application.stopFile() != null) {
+            Files.deleteIfExists(application.stopFile());
+        }
         SparkLauncher launcher = new SparkLauncher()
                 .setSparkHome(spark.getHome())
                 .setMaster(spark.getMaster())
@@ -114,7 +118,11 @@ public class SparkLaunchTasklet implements StoppableTasklet {
         }
         try {
             SparkAppHandle.State state = handle.getState();
-            if (state != SparkAppHandle.State.FINISHED) {
+            if (stopRequested) {
+                contribution.setExitStatus(org.springframework.batch.core.ExitStatus.STOPPED);
+                log.info("Spark application {} stopped on request ({})", application.name(), state);
+            }
+            else if (state != SparkAppHandle.State.FINISHED) {
                 throw new SparkApplicationFailedException("Spark application " + application.name() + " ended " + state
                         + (handle.getAppId() == null ? "" : " (" + handle.getAppId() + ")") + ". Spark's output:\n"
                         + tail(output));
@@ -135,9 +143,29 @@ public class SparkLaunchTasklet implements StoppableTasklet {
         }
     }
 
-    /** A task stop: the Spark app is killed, not left running. */
+    /**
+     * A task stop: a streaming application is asked to stop between batches (its stop file) and killed if it has
+     * not ended within 60 s; a batch application is killed. Either way no driver outlives its task.
+     */
     @Override
     public void stop() {
+        stopRequested = true;
+        SparkAppHandle h = handle;
+        if (application.stopFile() != null && h != null && !h.getState().isFinal()) {
+            try {
+                Files.createDirectories(application.stopFile().toAbsolutePath().getParent());
+                Files.writeString(application.stopFile(), "stop\n");
+                for (int i = 0; i < 600 && !h.getState().isFinal(); i++) {
+                    Thread.sleep(100);
+                }
+            }
+            catch (IOException e) {
+                log.warn("cannot write the stop file {}: {}", application.stopFile(), e.getMessage());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         kill();
     }
 

@@ -1,0 +1,105 @@
+package io.steelthread.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's streaming job on real servers: events produced while the query runs show up in Presto, and a driver
+ * killed (SIGKILL) in the middle and started again leaves exactly the produced events in the table.
+ */
+class SwordPurchasesStreamIT {
+
+    @Test
+    void eventsAppearWhileRunningAndAKilledDriverLeavesExactlyTheProducedCount() throws Exception {
+        HiveStack stack = HiveStack.get();
+        String topic = "stream-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.kafka.createTopics(List.of(topic), 2);
+        TaskRunner task = new TaskRunner();
+        assertThat(task.run(stack, topic, "hiveDdl", "--steelthread.pipeline.hive.tables=sword_purchases"))
+                .as(task.lastFailure()).isZero();
+        Path work = Files.createTempDirectory("stream-it");
+        String checkpoint = work.resolve("checkpoint").toUri().toString();
+        Path stopFile = work.resolve("stop");
+
+        SparkAppHandle first = launch(stack, topic, checkpoint, stopFile);
+        TestEvents.produce(stack.kafka, topic, 0, 40, "purchase_sword");
+        TestEvents.produce(stack.kafka, topic, 1000, 1010, "default");
+        awaitRows(stack, 40, Duration.ofSeconds(120));
+
+        TestEvents.produce(stack.kafka, topic, 40, 140, "purchase_sword");
+        Thread.sleep(1500);
+        first.kill();
+        awaitFinal(first);
+        TestEvents.produce(stack.kafka, topic, 140, 200, "purchase_sword");
+
+        SparkAppHandle second = launch(stack, topic, checkpoint, stopFile);
+        awaitRows(stack, 200, Duration.ofSeconds(120));
+        Thread.sleep(6000);
+        Files.writeString(stopFile, "stop");
+        awaitFinal(second);
+        assertThat(second.getState()).isEqualTo(SparkAppHandle.State.FINISHED);
+
+        try (Connection presto = DriverManager.getConnection(stack.presto.jdbcUrl(), "it", null);
+                Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM sword_purchases")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(200);
+            assertThat(rs.getLong(2)).isEqualTo(200);
+        }
+    }
+
+    private static SparkAppHandle launch(HiveStack stack, String topic, String checkpoint, Path stopFile) throws Exception {
+        Files.deleteIfExists(stopFile);
+        return new SparkLauncher().setSparkHome(stack.sparkHome().toString()).setMaster("local[2]")
+                .setAppResource(stack.sparkJobsJar().toString()).setMainClass("io.steelthread.spark.StreamEventsJob")
+                .setConf(SparkLauncher.DRIVER_MEMORY, "1g").setConf("spark.ui.enabled", "false")
+                .redirectError().redirectOutput(stopFile.resolveSibling("driver-" + System.nanoTime() + ".log").toFile())
+                .addAppArgs("--bootstrap-servers", stack.kafka.bootstrapServers(), "--topic", topic,
+                        "--table-path", stack.warehouse + "/sword_purchases", "--checkpoint", checkpoint,
+                        "--trigger", "2 seconds", "--stop-file", stopFile.toString())
+                .startApplication();
+    }
+
+    /** Rows Presto sees, after registering the partition directories the query has written so far. */
+    private static void awaitRows(HiveStack stack, long rows, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            try (Connection hive = DriverManager.getConnection(stack.hiveServer2.jdbcUrl(), "it", "");
+                    Statement s = hive.createStatement()) {
+                s.execute("MSCK REPAIR TABLE sword_purchases");
+            }
+            try (Connection presto = DriverManager.getConnection(stack.presto.jdbcUrl(), "it", null);
+                    Statement s = presto.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM sword_purchases")) {
+                rs.next();
+                seen = rs.getLong(1);
+            }
+            if (seen >= rows) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("Presto saw " + seen + " of " + rows + " rows");
+    }
+
+    private static void awaitFinal(SparkAppHandle handle) throws InterruptedException {
+        for (int i = 0; i < 600 && !handle.getState().isFinal(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(handle.getState().isFinal()).as("state %s", handle.getState()).isTrue();
+    }
+}

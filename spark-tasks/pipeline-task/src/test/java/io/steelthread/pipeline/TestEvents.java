@@ -1,0 +1,42 @@
+package io.steelthread.pipeline;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Properties;
+
+import io.steelthread.localstack.KafkaServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Events as the processor writes them to the events topic, numbered so every one can be found again. */
+final class TestEvents {
+
+    private TestEvents() {
+    }
+
+    /** Produces events {@code e<from>} … {@code e<to - 1>} of one type, event_ts now minus their number in seconds. */
+    static void produce(KafkaServer kafka, String topic, int from, int to, String type) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        Instant now = Instant.now();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = from; i < to; i++) {
+                int player = i % 2 + 1;
+                String isp = player == 1 ? "comcast.com" : "att.com";
+                String host = "user" + player + "." + isp;
+                Instant ts = now.minusSeconds(i % 600);
+                ZonedDateTime utc = ts.atZone(ZoneOffset.UTC);
+                producer.send(new ProducerRecord<>(topic, host, "{\"event_type\":\"" + type + "\",\"event_id\":\"e" + i
+                        + "\",\"event_ts\":\"" + ts + "\",\"Host\":\"" + host + "\",\"Accept\":\"*/*\","
+                        + "\"User-Agent\":\"ApacheBench/2.3\",\"player\":\"user" + player + "\",\"isp\":\"" + isp + "\","
+                        + "\"attributes\":{\"sword_type\":\"katana\"},\"event_date\":\"" + utc.toLocalDate()
+                        + "\",\"event_hour\":" + utc.getHour() + "}"));
+            }
+            producer.flush();
+        }
+    }
+}
