@@ -1,0 +1,88 @@
+package io.steelthread.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shared transformation on rows shaped like Spark's Kafka source, in local mode. */
+class GameEventTransformTest {
+
+    static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[1]").appName("transform-test").config("spark.ui.enabled", "false")
+                .config("spark.sql.session.timeZone", "UTC").config("spark.driver.host", "localhost")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void keepsTheWantedTypesParsedWithTheSharedSchemaAndTheirKafkaCoordinates() {
+        Dataset<Row> kafka = kafkaRows(
+                "{\"event_type\":\"purchase_sword\",\"event_id\":\"1\",\"event_ts\":\"2026-11-25T10:00:00.123Z\","
+                        + "\"Host\":\"user1.comcast.com\",\"User-Agent\":\"ApacheBench/2.3\",\"Accept\":\"*/*\","
+                        + "\"attributes\":{\"sword_type\":\"katana\",\"price\":12.5},\"event_date\":\"2026-11-25\",\"event_hour\":10}",
+                "{\"event_type\":\"default\",\"event_id\":\"2\",\"event_ts\":\"2026-11-25T10:00:01Z\",\"event_date\":\"2026-11-25\",\"event_hour\":10}",
+                "not json at all");
+        List<Row> rows = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of("purchase_sword"))
+                .collectAsList();
+        assertThat(rows).hasSize(1);
+        Row r = rows.get(0);
+        assertThat(r.<String>getAs("event_id")).isEqualTo("1");
+        assertThat(r.<String>getAs("Host")).isEqualTo("user1.comcast.com");
+        assertThat(r.<String>getAs("User-Agent")).isEqualTo("ApacheBench/2.3");
+        assertThat(r.<Timestamp>getAs("event_ts").toInstant()).hasToString("2026-11-25T10:00:00.123Z");
+        assertThat(r.<scala.collection.Map<String, String>>getAs("attributes").get("price").get()).isEqualTo("12.5");
+        assertThat(r.<String>getAs("raw_event")).contains("katana");
+        assertThat(r.<Long>getAs("kafka_offset")).isEqualTo(0L);
+        assertThat(r.<String>getAs("timestamp")).startsWith("2026-11-25");
+        String[] columns = r.schema().fieldNames();
+        assertThat(columns[columns.length - 2]).isEqualTo("event_date");
+        assertThat(columns[columns.length - 1]).isEqualTo("event_hour");
+    }
+
+    @Test
+    void emptyTypeListKeepsEveryParseableEvent() {
+        Dataset<Row> kafka = kafkaRows(
+                "{\"event_type\":\"a\",\"event_id\":\"1\",\"event_ts\":\"2026-11-25T10:00:00Z\",\"event_date\":\"2026-11-25\",\"event_hour\":10}",
+                "{\"event_type\":\"b\",\"event_id\":\"2\",\"event_ts\":\"2026-11-25T10:00:00Z\",\"event_date\":\"2026-11-25\",\"event_hour\":10}",
+                "{broken");
+        assertThat(GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of()).count()).isEqualTo(2);
+    }
+
+    @Test
+    void theSparkSchemaComesFromTheSharedJsonSchema() {
+        StructType schema = EventSchema.enrichedEvent();
+        assertThat(schema.fieldNames()).contains("event_id", "event_type", "Host", "User-Agent", "player", "isp");
+        assertThat(schema.apply("event_ts").dataType()).isEqualTo(DataTypes.TimestampType);
+        assertThat(schema.apply("event_hour").dataType()).isEqualTo(DataTypes.IntegerType);
+    }
+
+    private static Dataset<Row> kafkaRows(String... values) {
+        StructType kafkaSchema = new StructType().add("value", DataTypes.BinaryType).add("timestamp", DataTypes.TimestampType)
+                .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType);
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            rows.add(RowFactory.create(values[i].getBytes(StandardCharsets.UTF_8),
+                    Timestamp.valueOf("2026-11-25 10:00:02"), 0, (long) i));
+        }
+        return spark.createDataFrame(rows, kafkaSchema);
+    }
+}
