@@ -9,7 +9,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,14 +56,12 @@ public final class ExtractEventsJob implements Callable<Integer> {
     private long extractAll(SparkSession spark) {
         Dataset<Row> kafka = source.batch(spark).option("startingOffsets", "earliest").option("endingOffsets", "latest")
                 .load();
-        Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), source.eventTypes())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), source.eventTypes());
         events.printSchema();
-        long rows = events.count();
         events.write().mode(SaveMode.Overwrite).partitionBy(GameEventTransform.PARTITION_COLUMNS.toArray(String[]::new))
                 .parquet(source.tablePath);
-        events.unpersist();
-        return rows;
+        // The table was replaced: counting it reads Parquet metadata, not the events a second time.
+        return spark.read().parquet(source.tablePath).count();
     }
 
     private long extractNew(SparkSession spark) throws Exception {
