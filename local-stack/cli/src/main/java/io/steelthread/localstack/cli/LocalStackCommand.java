@@ -68,7 +68,7 @@ public final class LocalStackCommand {
         }
     }
 
-    @Command(name = "demo", description = "The seed's session: up, ab traffic, events read back, down.")
+    @Command(name = "demo", description = "The seed's session: up, ab traffic, events read back, Spark extract, Hive DDL, Presto queries, down.")
     static final class Demo implements Callable<Integer> {
 
         @Option(names = "--keep", description = "Leave the stack running afterwards.")

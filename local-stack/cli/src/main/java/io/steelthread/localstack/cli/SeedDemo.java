@@ -37,7 +37,7 @@ final class SeedDemo {
         this.out = out;
     }
 
-    /** @return the number of events that did not arrive (0 on success) */
+    /** @return 0 when every event arrived and the pipeline task and queries succeeded */
     int run() throws IOException, InterruptedException {
         StackSettings s = stack.settings();
         String topic = s.get("topics.events");
@@ -83,8 +83,28 @@ final class SeedDemo {
             out.printf("%-20s %-16s %s%n", "Host", "event_type", "events");
             counts.forEach((k, v) -> out.printf("%s %d%n", k, v));
             out.printf("%d of %d events reached '%s' validated and enriched%n", events.size(), expected, topic);
-            return expected - events.size();
+            if (events.size() < expected) {
+                return expected - events.size();
+            }
         }
+        // The seed's spark-submit write_hive_table.py, then its Presto session.
+        out.println();
+        PipelineRun pipeline = new PipelineRun(s, out);
+        int exit = pipeline.runTask("purchasesExtract");
+        if (exit != 0) {
+            out.println("the pipeline task failed (exit " + exit + ")");
+            return 1;
+        }
+        try {
+            pipeline.query("show tables");
+            pipeline.query("describe purchases");
+            pipeline.query("select accept, host, \"user-agent\", event_type, \"timestamp\" from purchases limit 5");
+            pipeline.query("select host, count(*) as purchases from purchases group by host order by host");
+        }
+        catch (java.sql.SQLException e) {
+            throw new IOException("Presto query failed: " + e.getMessage(), e);
+        }
+        return 0;
     }
 
     private void ab(String host, String url) throws IOException, InterruptedException {

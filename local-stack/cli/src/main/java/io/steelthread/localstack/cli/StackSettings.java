@@ -111,15 +111,17 @@ public final class StackSettings {
         return java.time.Duration.ofSeconds(Long.parseLong(get("start-timeout-seconds")));
     }
 
-    public Path appJar(String module) {
-        Path target = project.resolve(module).resolve("target");
+    /** The jar a module built: {@code <module dir>/target/<artifact>-<version>.jar}. */
+    public Path appJar(String moduleDir) {
+        String artifact = Path.of(moduleDir).getFileName().toString();
+        Path target = project.resolve(moduleDir).resolve("target");
         try (var files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches(module + "-.*\\.jar")
+            return files.filter(p -> p.getFileName().toString().matches(artifact + "-[0-9].*\\.jar")
                     && !p.getFileName().toString().endsWith("-sources.jar")).findFirst()
-                    .orElse(target.resolve(module + ".jar"));
+                    .orElse(target.resolve(artifact + ".jar"));
         }
         catch (IOException e) {
-            return target.resolve(module + ".jar");
+            return target.resolve(artifact + ".jar");
         }
     }
 }

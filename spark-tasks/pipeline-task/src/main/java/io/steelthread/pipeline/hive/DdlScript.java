@@ -39,7 +39,7 @@ public final class DdlScript {
             throw new IllegalArgumentException("table location must not contain quotes, backslashes or newlines: "
                     + tableLocation);
         }
-        Resource script = loader.getResource(location.replaceAll("/?$", "/") + table + ".sql");
+        Resource script = loader.getResource((location.endsWith("/") ? location : location + "/") + table + ".sql");
         try {
             String template = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String rendered = template;

@@ -21,6 +21,12 @@ class DdlScriptTest {
     }
 
     @Test
+    void aLocationWithOrWithoutItsSlashFindsTheScript() {
+        assertThat(DdlScript.load(loader, "classpath:ddl", "purchases", "games", "file:///a").columns()).contains("host");
+        assertThat(DdlScript.load(loader, "classpath:ddl/", "purchases", "games", "file:///a").columns()).contains("host");
+    }
+
+    @Test
     void settingsCannotInjectSql() {
         assertThatThrownBy(() -> DdlScript.load(loader, "classpath:ddl/", "purchases", "games; DROP TABLE x", "file:///a"))
                 .isInstanceOf(IllegalArgumentException.class);
