@@ -18,6 +18,7 @@ public class PipelineProperties {
     private final Spark spark = new Spark();
     private final Extract extract = new Extract();
     private final Stream stream = new Stream();
+    private final Compact compact = new Compact();
     private final Hive hive = new Hive();
     private final Presto presto = new Presto();
 
@@ -43,6 +44,10 @@ public class PipelineProperties {
 
     public Stream getStream() {
         return stream;
+    }
+
+    public Compact getCompact() {
+        return compact;
     }
 
     public Presto getPresto() {
@@ -240,6 +245,41 @@ public class PipelineProperties {
 
         public void setSink(String sink) {
             this.sink = sink;
+        }
+    }
+
+    /** Which partition the compaction job rewrites. */
+    public static class Compact {
+
+        private String table = "purchases";
+
+        /** e.g. event_date=2026-11-25/event_hour=13: a partition no longer written. */
+        private String partition;
+
+        private int files = 1;
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public String getPartition() {
+            return partition;
+        }
+
+        public void setPartition(String partition) {
+            this.partition = partition;
+        }
+
+        public int getFiles() {
+            return files;
+        }
+
+        public void setFiles(int files) {
+            this.files = files;
         }
     }
 

@@ -101,6 +101,32 @@ class PurchasesExtractJobIT {
                 .contains("Not allowed to specify max heap");
     }
 
+    @Test
+    @Order(5)
+    void compactionRewritesAPartitionIntoOneFileWithTheSameRows() throws Exception {
+        String partition;
+        long rows;
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT event_date, event_hour, count(*), count(DISTINCT \"$path\") "
+                        + "FROM purchases GROUP BY event_date, event_hour ORDER BY 4 DESC LIMIT 1")) {
+            rs.next();
+            partition = "event_date=" + rs.getString(1) + "/event_hour=" + rs.getInt(2);
+            rows = rs.getLong(3);
+            assertThat(rs.getLong(4)).as("files before").isGreaterThan(1);
+        }
+        assertThat(runTask("compactPartition", "--steelthread.pipeline.compact.partition=" + partition)).isZero();
+        String[] keys = partition.split("/");
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT \"$path\") FROM purchases WHERE event_date = '"
+                        + keys[0].substring("event_date=".length()) + "' AND event_hour = "
+                        + keys[1].substring("event_hour=".length()))) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(rows);
+            assertThat(rs.getLong(2)).as("files after").isEqualTo(1);
+        }
+        assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isZero();
+    }
+
     final TaskRunner task = new TaskRunner();
 
     private int runTask(String job, String... extra) throws Exception {

@@ -16,13 +16,20 @@ final class JobResult {
     }
 
     static void write(String resultFile, long rows) {
+        write(resultFile, rows, null);
+    }
+
+    /** {@code {"rows":n}}, with {@code "location"} when the job produced a new directory. */
+    static void write(String resultFile, long rows, String location) {
         if (resultFile == null || resultFile.isBlank()) {
             return;
         }
         try {
             Path file = Path.of(resultFile);
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, "{\"rows\":" + rows + "}\n", StandardCharsets.UTF_8);
+            String json = "{\"rows\":" + rows + (location == null ? "" : ",\"location\":\"" + location.replace("\"", "") + "\"")
+                    + "}\n";
+            Files.writeString(file, json, StandardCharsets.UTF_8);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the result file " + resultFile, e);

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steelthread.pipeline.PipelineProperties;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
@@ -33,11 +33,13 @@ import org.springframework.util.FileSystemUtils;
 public class SparkLaunchTasklet implements StoppableTasklet {
 
     public static final String ROWS = "spark.rows";
+    /** A directory the application produced (compaction), from its result file. */
+    public static final String LOCATION = "spark.location";
     public static final String APP_ID = "spark.appId";
     public static final String STATES = "spark.states";
 
     private static final Logger log = LoggerFactory.getLogger(SparkLaunchTasklet.class);
-    private static final Pattern ROWS_JSON = Pattern.compile("\"rows\"\\s*:\\s*(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PipelineProperties.Spark spark;
     private final SparkApplication application;
@@ -128,12 +130,15 @@ public class SparkLaunchTasklet implements StoppableTasklet {
                         + tail(output));
             }
             if (Files.exists(result)) {
-                Matcher m = ROWS_JSON.matcher(Files.readString(result, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    long rows = Long.parseLong(m.group(1));
+                JsonNode reported = JSON.readTree(result.toFile());
+                if (reported.has("rows")) {
+                    long rows = reported.get("rows").asLong();
                     context.putLong(ROWS, rows);
                     contribution.incrementWriteCount((int) Math.min(rows, Integer.MAX_VALUE));
                     log.info("Spark application {} wrote {} rows", application.name(), rows);
+                }
+                if (reported.has("location")) {
+                    context.putString(LOCATION, reported.get("location").asText());
                 }
             }
             return RepeatStatus.FINISHED;
