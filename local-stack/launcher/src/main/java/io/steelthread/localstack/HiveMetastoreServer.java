@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * given. The schema is initialised once, with Derby's {@code TABLE_PARAMS.PARAM_VALUE} made a VARCHAR: as a CLOB,
  * Presto's {@code SHOW TABLES} times out on Derby's "Comparisons between 'CLOB (UCS_BASIC)'" error.
  */
-public final class HiveMetastoreServer implements Server {
+public final class HiveMetastoreServer extends ProcessServer {
 
     public static final String NAME = "metastore";
     private static final String SCHEMA_SCRIPT = "hive-schema-3.1.0.derby.sql";
@@ -36,26 +36,18 @@ public final class HiveMetastoreServer implements Server {
     }
 
     private final Settings settings;
-    private ChildProcess process;
 
     public HiveMetastoreServer(Settings settings) {
+        super(NAME, settings.home().resolve("logs"));
         this.settings = settings;
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public String address() {
         return "thrift://127.0.0.1:" + settings.port();
     }
 
-    @Override
-    public Path logFile() {
-        return settings.home().resolve("logs").resolve(NAME + ".log");
-    }
 
     @Override
     public HiveMetastoreServer start() {
@@ -156,16 +148,5 @@ public final class HiveMetastoreServer implements Server {
         return target;
     }
 
-    @Override
-    public long detach() {
-        process.detach();
-        return process.pid();
-    }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(20));
-        }
-    }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * metastore. Ready when {@code SHOW DATABASES} answers, which is a metastore call.
  * The hive-jdbc driver must be on the caller's classpath.
  */
-public final class HiveServer2 implements Server {
+public final class HiveServer2 extends ProcessServer {
 
     public static final String NAME = "hiveserver2";
 
@@ -30,16 +30,12 @@ public final class HiveServer2 implements Server {
     }
 
     private final Settings settings;
-    private ChildProcess process;
 
     public HiveServer2(Settings settings) {
+        super(NAME, settings.home().resolve("logs"));
         this.settings = settings;
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public String address() {
@@ -50,10 +46,6 @@ public final class HiveServer2 implements Server {
         return "jdbc:hive2://127.0.0.1:" + settings.port() + "/default";
     }
 
-    @Override
-    public Path logFile() {
-        return settings.home().resolve("logs").resolve(NAME + ".log");
-    }
 
     @Override
     public HiveServer2 start() {
@@ -102,16 +94,5 @@ public final class HiveServer2 implements Server {
         return this;
     }
 
-    @Override
-    public long detach() {
-        process.detach();
-        return process.pid();
-    }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(20));
-        }
-    }
 }

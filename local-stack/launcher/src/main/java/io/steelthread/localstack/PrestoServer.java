@@ -16,7 +16,7 @@ import java.util.Map;
  * Maven artifacts and started without Presto's Python launcher. Ready when {@code SHOW SCHEMAS FROM hive}
  * answers over presto-jdbc, which must be on the caller's classpath.
  */
-public final class PrestoServer implements Server {
+public final class PrestoServer extends ProcessServer {
 
     public static final String NAME = "presto";
 
@@ -38,16 +38,12 @@ public final class PrestoServer implements Server {
     }
 
     private final Settings settings;
-    private ChildProcess process;
 
     public PrestoServer(Settings settings) {
+        super(NAME, settings.home().resolve("logs"));
         this.settings = settings;
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public String address() {
@@ -58,10 +54,6 @@ public final class PrestoServer implements Server {
         return "jdbc:presto://127.0.0.1:" + settings.port() + "/hive/default";
     }
 
-    @Override
-    public Path logFile() {
-        return settings.home().resolve("logs").resolve(NAME + ".log");
-    }
 
     @Override
     public PrestoServer start() {
@@ -128,16 +120,5 @@ public final class PrestoServer implements Server {
         }
     }
 
-    @Override
-    public long detach() {
-        process.detach();
-        return process.pid();
-    }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(20));
-        }
-    }
 }

@@ -1,9 +1,5 @@
 package io.steelthread.localstack;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Prometheus from the Debian package, scraping the stack with the project's monitoring/prometheus.yml. */
-public final class PrometheusServer implements Server {
+public final class PrometheusServer extends ProcessServer {
 
     public static final String NAME = "prometheus";
 
@@ -20,9 +16,9 @@ public final class PrometheusServer implements Server {
     }
 
     private final Settings settings;
-    private ChildProcess process;
 
     public PrometheusServer(Settings settings) {
+        super(NAME, settings.home().resolve("logs"));
         this.settings = settings;
     }
 
@@ -32,20 +28,12 @@ public final class PrometheusServer implements Server {
                 .map(dir -> Path.of(dir, "prometheus")).filter(Files::isExecutable).findFirst();
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public String address() {
         return "http://127.0.0.1:" + settings.port();
     }
 
-    @Override
-    public Path logFile() {
-        return settings.home().resolve("logs").resolve(NAME + ".log");
-    }
 
     @Override
     public PrometheusServer start() {
@@ -54,23 +42,9 @@ public final class PrometheusServer implements Server {
                 "--config.file=" + settings.config(), "--storage.tsdb.path=" + settings.home().resolve("data"),
                 "--web.listen-address=127.0.0.1:" + settings.port(), "--web.enable-lifecycle"), Map.of(),
                 settings.home(), logFile());
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(address() + "/-/ready")).timeout(Duration.ofSeconds(2)).build();
-        Readiness.await(process, "GET /-/ready", settings.startTimeout(),
-                () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        awaitHttp(address() + "/-/ready", settings.startTimeout(), body -> true);
         return this;
     }
 
-    @Override
-    public long detach() {
-        process.detach();
-        return process.pid();
-    }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(20));
-        }
-    }
 }

@@ -1,9 +1,5 @@
 package io.steelthread.localstack;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +11,8 @@ import java.util.Map;
  * A Spring Boot server run with {@code java -jar}: the project's apps (ready when {@code /actuator/health} is UP)
  * and the Data Flow and Skipper servers (ready when their {@code about} resource answers).
  */
-public final class SpringBootApp implements Server {
+public final class SpringBootApp extends ProcessServer {
 
-    private final String name;
     private final Path jar;
     private final int port;
     private final List<String> jvmOptions;
@@ -25,7 +20,6 @@ public final class SpringBootApp implements Server {
     private final Path home;
     private final String readinessPath;
     private Duration startTimeout = Duration.ofSeconds(120);
-    private ChildProcess process;
 
     /**
      * @param jvmOptions    including -Xmx
@@ -35,7 +29,7 @@ public final class SpringBootApp implements Server {
      */
     public SpringBootApp(String name, Path jar, int port, List<String> jvmOptions, Map<String, String> properties,
             Path home, String readinessPath) {
-        this.name = name;
+        super(name, home.resolve("logs"));
         this.jar = jar;
         this.port = port;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -55,10 +49,6 @@ public final class SpringBootApp implements Server {
         return this;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
     public int port() {
         return port;
@@ -69,17 +59,13 @@ public final class SpringBootApp implements Server {
         return "http://127.0.0.1:" + port;
     }
 
-    @Override
-    public Path logFile() {
-        return home.resolve("logs").resolve(name + ".log");
-    }
 
     @Override
     public SpringBootApp start() {
         if (!Files.exists(jar)) {
-            throw new ServerStartException(name, "cannot start: " + jar + " is missing (build it with ./mvnw package)", null);
+            throw new ServerStartException(name(), "cannot start: " + jar + " is missing (build it with ./mvnw package)", null);
         }
-        Ports.requireFree(name, port);
+        Ports.requireFree(name(), port);
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(jvmOptions);
@@ -87,39 +73,17 @@ public final class SpringBootApp implements Server {
         command.add(jar.toString());
         command.add("--server.port=" + port);
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
-        process = ChildProcess.startCommand(name, command, Map.of(), home.resolve(name), logFile());
+        process = ChildProcess.startCommand(name(), command, Map.of(), home.resolve(name()), logFile());
         awaitReady();
         return this;
     }
 
-    public long pid() {
-        return process == null ? -1 : process.pid();
-    }
 
-    @Override
-    public long detach() {
-        process.detach();
-        return process.pid();
-    }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(20));
-        }
-    }
 
+    /** For {@code /actuator/health} the status must be UP, not only the answer 200. */
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(address() + readinessPath))
-                .timeout(Duration.ofSeconds(5)).build();
         boolean health = readinessPath.endsWith("/health");
-        Readiness.await(process, "GET " + readinessPath + " on port " + port, startTimeout, () -> {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && (!health || r.body().contains("\"UP\""))) {
-                return true;
-            }
-            throw new IllegalStateException(r.statusCode() + " " + r.body());
-        });
+        awaitHttp(address() + readinessPath, startTimeout, body -> !health || body.contains("\"UP\""));
     }
 }
