@@ -127,6 +127,27 @@ class PurchasesExtractJobIT {
         assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isZero();
     }
 
+    @Test
+    @Order(6)
+    void validationFailsWhenRowsAreRemovedFromTheTable() throws Exception {
+        Path table = Path.of(java.net.URI.create(stack.warehouse + "/purchases"));
+        Path file;
+        try (var files = Files.walk(table)) {
+            file = files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("/_"))
+                    .findFirst().orElseThrow();
+        }
+        Files.delete(file);
+        long left;
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM purchases")) {
+            rs.next();
+            left = rs.getLong(1);
+        }
+        assertThat(left).isLessThan(SWORDS);
+        assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isNotZero();
+        assertThat(lastFailure).contains("has " + left + " rows in Presto, expected " + SWORDS);
+    }
+
     final TaskRunner task = new TaskRunner();
 
     private int runTask(String job, String... extra) throws Exception {
