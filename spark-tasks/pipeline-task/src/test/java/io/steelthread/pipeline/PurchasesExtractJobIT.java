@@ -130,13 +130,14 @@ class PurchasesExtractJobIT {
     @Test
     @Order(6)
     void validationFailsWhenRowsAreRemovedFromTheTable() throws Exception {
-        Path table = Path.of(java.net.URI.create(stack.warehouse + "/purchases"));
-        Path file;
-        try (var files = Files.walk(table)) {
-            file = files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("/_"))
-                    .findFirst().orElseThrow();
+        // A file Presto reads now (after the compaction above, the partition's new directory).
+        String file;
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"$path\" FROM purchases LIMIT 1")) {
+            rs.next();
+            file = rs.getString(1);
         }
-        Files.delete(file);
+        Files.delete(file.startsWith("file:") ? Path.of(java.net.URI.create(file)) : Path.of(file));
         long left;
         try (Connection presto = presto(); Statement s = presto.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM purchases")) {

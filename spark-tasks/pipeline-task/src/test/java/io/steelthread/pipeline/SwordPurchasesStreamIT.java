@@ -61,6 +61,42 @@ class SwordPurchasesStreamIT {
         }
     }
 
+    /** Data Flow stops a local task with SIGTERM: the streaming driver the task launched must not outlive it. */
+    @Test
+    void stoppingTheTaskLeavesNoSparkDriverBehind() throws Exception {
+        HiveStack stack = HiveStack.get();
+        String topic = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.kafka.createTopics(List.of(topic), 1);
+        Path work = Files.createTempDirectory("stop-it");
+        Path jar;
+        try (var jars = Files.list(stack.project.resolve("spark-tasks/pipeline-task/target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("pipeline-task-.*\\.jar")).findFirst().orElseThrow();
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(TaskRunner.args(stack, topic, "swordPurchasesStream", "jdbc:h2:file:" + work.resolve("db")));
+        command.add("--steelthread.pipeline.stream.table=stop_it");
+        Process task = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("task.log").toFile()).start();
+        ProcessHandle driver = null;
+        for (int i = 0; i < 120 && driver == null; i++) {
+            driver = task.descendants().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
+                    .orElse("").contains("io.steelthread.spark.StreamEventsJob") && p.info().command().orElse("").endsWith("java"))
+                    .findFirst().orElse(null);
+            Thread.sleep(500);
+        }
+        assertThat(driver).as("the Spark driver of the task; log: %s", work.resolve("task.log")).isNotNull();
+        Thread.sleep(5000);
+
+        task.destroy();
+        assertThat(task.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        ProcessHandle sparkDriver = driver;
+        for (int i = 0; i < 60 && sparkDriver.isAlive(); i++) {
+            Thread.sleep(500);
+        }
+        assertThat(sparkDriver.isAlive()).as("Spark driver pid %d outlived its task", sparkDriver.pid()).isFalse();
+    }
+
     private static SparkAppHandle launch(HiveStack stack, String topic, String checkpoint, Path stopFile) throws Exception {
         Files.deleteIfExists(stopFile);
         return new SparkLauncher().setSparkHome(stack.sparkHome().toString()).setMaster("local[2]")

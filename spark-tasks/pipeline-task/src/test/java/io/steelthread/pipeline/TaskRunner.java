@@ -20,18 +20,7 @@ final class TaskRunner {
     int run(HiveStack stack, String topic, String job, String... extra) throws Exception {
         // A database per run that outlives it, as Data Flow's does: the step's exit message is read from it.
         String database = "jdbc:h2:file:" + Files.createTempDirectory("task-db").resolve("db");
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.batch.job.names=" + job,
-                "--spring.datasource.url=" + database,
-                "--steelthread.pipeline.warehouse=" + stack.warehouse,
-                "--steelthread.pipeline.spark.home=" + stack.sparkHome(),
-                "--steelthread.pipeline.spark.app-resource=" + stack.sparkJobsJar(),
-                "--steelthread.pipeline.spark.master=local[2]",
-                "--steelthread.pipeline.spark.conf.spark.ui.enabled=false",
-                "--steelthread.pipeline.extract.bootstrap-servers=" + stack.kafka.bootstrapServers(),
-                "--steelthread.pipeline.extract.topic=" + topic,
-                "--steelthread.pipeline.hive.jdbc-url=" + stack.hiveServer2.jdbcUrl(),
-                "--steelthread.pipeline.presto.jdbc-url=" + stack.presto.jdbcUrl()));
+        List<String> args = args(stack, topic, job, database);
         args.addAll(List.of(extra));
         lastFailure = "";
         try {
@@ -50,6 +39,22 @@ final class TaskRunner {
             }
             return 1;
         }
+    }
+
+    /** The task's arguments for one job against the stack's servers. */
+    static List<String> args(HiveStack stack, String topic, String job, String database) throws Exception {
+        return new ArrayList<>(List.of(
+                "--spring.batch.job.names=" + job,
+                "--spring.datasource.url=" + database,
+                "--steelthread.pipeline.warehouse=" + stack.warehouse,
+                "--steelthread.pipeline.spark.home=" + stack.sparkHome(),
+                "--steelthread.pipeline.spark.app-resource=" + stack.sparkJobsJar(),
+                "--steelthread.pipeline.spark.master=local[2]",
+                "--steelthread.pipeline.spark.conf.spark.ui.enabled=false",
+                "--steelthread.pipeline.extract.bootstrap-servers=" + stack.kafka.bootstrapServers(),
+                "--steelthread.pipeline.extract.topic=" + topic,
+                "--steelthread.pipeline.hive.jdbc-url=" + stack.hiveServer2.jdbcUrl(),
+                "--steelthread.pipeline.presto.jdbc-url=" + stack.presto.jdbcUrl()));
     }
 
     String lastFailure() {
