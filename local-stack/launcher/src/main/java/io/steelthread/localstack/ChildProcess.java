@@ -118,19 +118,30 @@ public final class ChildProcess {
     /** SIGTERM, then SIGKILL after {@code grace}; returns once the process is gone. */
     public void stop(Duration grace) {
         RUNNING.remove(this);
+        terminate(process.toHandle(), grace);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}: also for a process a previous invocation started (by pid). */
+    public static void terminate(ProcessHandle process, Duration grace) {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+            process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        catch (Exception timeout) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            }
+            catch (Exception ignored) {
+                // Killed; the kernel reaps it.
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,16 +263,11 @@ public final class KafkaServer implements Server, AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "true");
         props.putAll(settings.extraProperties());
-        Path file = settings.home().resolve("config").resolve("server.properties");
-        List<String> lines = new ArrayList<>();
-        props.forEach((k, v) -> lines.add(k + "=" + v));
-        write(file, lines);
-        return file;
+        return ConfigFiles.properties(settings.home().resolve("config").resolve("server.properties"), props);
     }
 
     private Path writeLogConfig() {
-        Path file = settings.home().resolve("config").resolve("log4j2.properties");
-        write(file, List.of(
+        return ConfigFiles.write(settings.home().resolve("config").resolve("log4j2.properties"), String.join("\n",
                 "status = warn",
                 "appender.out.type = Console",
                 "appender.out.name = OUT",
@@ -281,19 +275,9 @@ public final class KafkaServer implements Server, AutoCloseable {
                 "appender.out.layout.pattern = [%d] %p %m (%c)%n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.out.ref = OUT",
-                "logger.zk.name = org.apache.kafka.raft",
-                "logger.zk.level = WARN"));
-        return file;
-    }
-
-    private static void write(Path file, List<String> lines) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, lines);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                "logger.raft.name = org.apache.kafka.raft",
+                "logger.raft.level = WARN",
+                ""));
     }
 
 }

@@ -40,14 +40,7 @@ public record KafkaServerSettings(Path home, String host, int port, int controll
                 Duration.ofSeconds(90), Map.of());
     }
 
-    public KafkaServerSettings withExtraProperties(Map<String, String> extra) {
-        return new KafkaServerSettings(home, host, port, controllerPort, libs, heap, defaultPartitions, startTimeout, extra);
-    }
 
-    public KafkaServerSettings withDefaultPartitions(int partitions) {
-        return new KafkaServerSettings(home, host, port, controllerPort, libs, heap, partitions, startTimeout,
-                extraProperties);
-    }
 
     public static Path libsFromSystemProperty() {
         String libs = System.getProperty(LIBS_PROPERTY);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.steelthread.localstack.ChildProcess;
 import io.steelthread.localstack.Server;
 import io.steelthread.localstack.ServerStartException;
 
@@ -142,13 +143,7 @@ public final class LocalStack {
         state.find(server).ifPresent(entry -> {
             ProcessHandle.of(entry.pid()).ifPresent(p -> {
                 out.printf("  %-12s stopping pid %d%n", server, entry.pid());
-                p.destroy();
-                try {
-                    p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-                }
-                catch (Exception timeout) {
-                    p.destroyForcibly();
-                }
+                ChildProcess.terminate(p, java.time.Duration.ofSeconds(30));
             });
             state.forget(server);
         });
