@@ -54,7 +54,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
             String target = table + "/_compacted/" + partition.replace('/', '_') + "/v" + System.currentTimeMillis();
             Dataset<Row> rows = spark.read().parquet(source);
             long before = rows.count();
-            rows.coalesce(Math.max(1, files)).write().mode(SaveMode.ErrorIfExists).parquet(target);
+            EventTableLayout.files(rows.coalesce(Math.max(1, files)).write().mode(SaveMode.ErrorIfExists)).parquet(target);
             long after = spark.read().parquet(target).count();
             if (after != before) {
                 throw new IllegalStateException("compacted copy of " + source + " holds " + after + " rows, the original "

@@ -24,19 +24,27 @@ public class EventSourceOptions {
     @Option(names = "--table-path", required = true, description = "Table directory (file://, hdfs://, s3a://).")
     String tablePath;
 
+    @Option(names = "--min-partitions", description = "Spark partitions to split the topic's offset ranges into, at least"
+            + " (default: batch 4 per core, so no core idles while the last big partition finishes; stream one per Kafka"
+            + " partition).")
+    Integer minPartitions;
+
     List<String> eventTypes() {
         return eventTypes.size() == 1 && eventTypes.get(0).equals("all") ? List.of() : eventTypes;
     }
 
     /** The processor writes in transactions: only committed events are read. */
     DataFrameReader batch(SparkSession spark) {
-        return spark.read().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
+        DataFrameReader reader = spark.read().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
                 .option("subscribe", topic).option("kafka.isolation.level", "read_committed");
+        return reader.option("minPartitions",
+                minPartitions == null ? 4 * spark.sparkContext().defaultParallelism() : minPartitions);
     }
 
     DataStreamReader stream(SparkSession spark) {
-        return spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
+        DataStreamReader reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
                 .option("subscribe", topic).option("kafka.isolation.level", "read_committed")
                 .option("startingOffsets", "earliest").option("failOnDataLoss", "false");
+        return minPartitions == null ? reader : reader.option("minPartitions", minPartitions);
     }
 }

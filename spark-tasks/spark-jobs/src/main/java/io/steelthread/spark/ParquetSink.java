@@ -64,8 +64,7 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             fs.delete(staging, true);
             Dataset<Row> data = batch.persist(StorageLevel.MEMORY_AND_DISK());
             long count = data.count();
-            data.write().mode(SaveMode.ErrorIfExists)
-                    .partitionBy(GameEventTransform.PARTITION_COLUMNS.toArray(String[]::new)).parquet(staging.toString());
+            EventTableLayout.partitioned(data.write().mode(SaveMode.ErrorIfExists)).parquet(staging.toString());
             data.unpersist();
             try (FSDataOutputStream out = fs.create(new Path(staging, ROWS_FILE), true)) {
                 out.write(String.valueOf(count).getBytes(StandardCharsets.UTF_8));

@@ -1,10 +1,12 @@
 package io.steelthread.spark;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,6 +67,37 @@ class GameEventTransformTest {
                 "{\"event_type\":\"b\",\"event_id\":\"2\",\"event_ts\":\"2026-11-25T10:00:00Z\",\"event_date\":\"2026-11-25\",\"event_hour\":10}",
                 "{broken");
         assertThat(GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of()).count()).isEqualTo(2);
+    }
+
+    @Test
+    void eventTimesParseWithOrWithoutFractionAndInAnyOffset() {
+        Dataset<Row> kafka = kafkaRows(event("1", "2026-11-25T10:00:00Z"), event("2", "2026-11-25T10:00:00.5Z"),
+                event("3", "2026-11-25T11:00:00.123456+01:00"), event("4", "yesterday"));
+        Map<String, String> times = new java.util.TreeMap<>();
+        GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of()).collectAsList().forEach(r -> times.put(
+                r.getAs("event_id"), r.getAs("event_ts") == null ? "null" : r.<Timestamp>getAs("event_ts").toInstant().toString()));
+        assertThat(times).containsExactly(Map.entry("1", "2026-11-25T10:00:00Z"), Map.entry("2", "2026-11-25T10:00:00.500Z"),
+                Map.entry("3", "2026-11-25T10:00:00.123456Z"), Map.entry("4", "null"));
+    }
+
+    @Test
+    void eachRecordIsParsedOnceHoweverManyFiltersUseItsFields() {
+        // Values computed from range(): over a local relation or a literal the optimizer evaluates it all up front.
+        String[] around = event("ID", "2026-11-25T10:00:00Z").split("ID");
+        Dataset<Row> kafka = spark.range(1).select(org.apache.spark.sql.functions.concat(
+                org.apache.spark.sql.functions.lit(around[0]), col("id").cast("string"),
+                org.apache.spark.sql.functions.lit(around[1])).cast("binary").as("value"),
+                org.apache.spark.sql.functions.current_timestamp().as("timestamp"),
+                org.apache.spark.sql.functions.lit(0).as("partition"), col("id").as("offset"));
+        Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of("purchase_sword"));
+        assertThat(events.count()).isEqualTo(1);
+        String plan = events.queryExecution().executedPlan().toString();
+        assertThat(plan.split("from_json", -1)).as(plan).hasSize(2);
+    }
+
+    private static String event(String id, String ts) {
+        return "{\"event_type\":\"purchase_sword\",\"event_id\":\"" + id + "\",\"event_ts\":\"" + ts
+                + "\",\"event_date\":\"2026-11-25\",\"event_hour\":10}";
     }
 
     @Test
