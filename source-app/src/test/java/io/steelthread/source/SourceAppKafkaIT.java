@@ -146,7 +146,8 @@ class SourceAppKafkaIT {
         assertThat(health.body()).contains("\"status\":\"UP\"");
         HttpResponse<String> prometheus = get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
-        assertThat(prometheus.body()).contains("http_server_requests_seconds_count").contains("kafka_producer");
+        assertThat(prometheus.body()).contains("http_server_requests_seconds_count").contains("kafka_producer")
+                .containsPattern("steelthread_source_requests_seconds_count\\{[^}]*route=\"/purchase_a_sword\",status=\"200\"\\} [1-9]");
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String reason) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steelthread.source.event.InvalidEventException;
@@ -33,7 +34,7 @@ final class BatchParser {
                 return items;
             }
             catch (IOException e) {
-                throw new InvalidEventException("malformed JSON: " + GameEventController.JsonErrors.describe(e));
+                throw new InvalidEventException("malformed JSON: " + describe(e));
             }
         }
         if (!ndjson && body[first] != '{') {
@@ -48,10 +49,30 @@ final class BatchParser {
                 items.add(mapper.readTree(line));
             }
             catch (IOException e) {
-                items.add("malformed JSON: " + GameEventController.JsonErrors.describe(e));
+                items.add("malformed JSON: " + describe(e));
             }
         }
         return items;
+    }
+
+    /** The body of a single event: a JSON object of attributes. */
+    static JsonNode parseObject(byte[] body, ObjectMapper mapper) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        }
+        catch (IOException e) {
+            throw new InvalidEventException("malformed JSON: " + describe(e));
+        }
+        if (node != null && !node.isObject()) {
+            throw new InvalidEventException("the body must be a JSON object of attributes, not "
+                    + node.getNodeType().toString().toLowerCase());
+        }
+        return node;
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }
 
     private static int firstNonBlank(byte[] body) {

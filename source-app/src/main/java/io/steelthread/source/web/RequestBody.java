@@ -1,27 +1,45 @@
 package io.steelthread.source.web;
 
-import java.io.IOException;
-import java.io.InputStream;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
-import jakarta.servlet.http.HttpServletRequest;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /** Reads a request body, refusing more than the configured size before buffering it. */
 final class RequestBody {
 
+    private static final byte[] EMPTY = new byte[0];
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
+
     private RequestBody() {
     }
 
-    static byte[] read(HttpServletRequest request, long maxBytes) throws IOException {
-        long declared = request.getContentLengthLong();
+    static Mono<byte[]> read(HttpServerRequest request, long maxBytes) {
+        long declared = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
         if (declared > maxBytes) {
-            throw new PayloadTooLargeException(declared, maxBytes);
+            return Mono.error(new PayloadTooLargeException(declared, maxBytes));
         }
-        try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw new PayloadTooLargeException(-1, maxBytes);
-            }
-            return body;
+        int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
+        // Chunked bodies have no declared length: the join stops at the limit instead of buffering all of it.
+        return DataBufferUtils.join(request.receive().retain().map(BUFFERS::wrap), limit)
+                .map(RequestBody::bytes)
+                .onErrorMap(DataBufferLimitException.class, e -> new PayloadTooLargeException(-1, maxBytes))
+                .defaultIfEmpty(EMPTY);
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        }
+        finally {
+            DataBufferUtils.release(buffer);
         }
     }
 
