@@ -100,7 +100,7 @@ flask_rps=$(run_wrk "seed Flask GET /purchase_a_sword" "http://127.0.0.1:$flask_
 awk -v s="$source_rps" -v f="$flask_rps" 'BEGIN {printf "ratio source/Flask: %.1fx (target >= 20x)\n", s/f}'
 
 half=$(awk -v s="$source_rps" 'BEGIN {printf "%d", s/2}')
-workers=16
+workers=64
 echo "== latency at half the peak rate: hey -z ${DURATION}s -c $workers -q $((half / workers)) (≈ $half req/s)"
 hey_out=$(hey -z "${DURATION}s" -c "$workers" -q "$((half / workers))" -host user1.comcast.com \
   "http://127.0.0.1:$source_port/purchase_a_sword")

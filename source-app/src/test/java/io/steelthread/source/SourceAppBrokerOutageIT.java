@@ -26,7 +26,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** While the broker is down the API answers 503, never 2xx; every event it acknowledged survives the restart. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Contexts close at JVM exit: a graceful shutdown would wait 30 s for the keep-alive connections the test leaves open.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.shutdown=immediate")
 class SourceAppBrokerOutageIT {
 
     static final String TOPIC = "outage";

@@ -26,7 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The seed's API against a real broker, read back with kcat. */
 @AutoConfigureObservability
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Contexts close at JVM exit: a graceful shutdown would wait 30 s for the keep-alive connections the test leaves open.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.shutdown=immediate")
 class SourceAppKafkaIT {
 
     static final String TOPIC = "raw-" + UUID.randomUUID();

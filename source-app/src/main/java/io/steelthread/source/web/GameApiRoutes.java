@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,7 +88,7 @@ public class GameApiRoutes implements NettyRouteProvider {
                 }
             }
             GameEvent event = events.create(eventType, loggableHeaders(request), attributes);
-            return Mono.fromFuture(publisher.publish(event))
+            return acked(publisher.publish(event))
                     .then(Mono.defer(() -> responses.text(response, route, start, answer)))
                     .onErrorResume(error -> responses.error(response, route, start, error));
         }
@@ -102,7 +104,7 @@ public class GameApiRoutes implements NettyRouteProvider {
         return RequestBody.read(request, properties.getMaxBodySize().toBytes()).flatMap(body -> {
             JsonNode attributes = body.length == 0 ? null : BatchParser.parseObject(body, mapper);
             GameEvent event = events.create(request.param("eventType"), loggableHeaders(request), attributes);
-            return Mono.fromFuture(publisher.publish(event)).then(Mono.defer(() -> responses.json(response, route,
+            return acked(publisher.publish(event)).then(Mono.defer(() -> responses.json(response, route,
                     start, HttpStatus.OK, Map.of("event_id", event.id(), "event_type", event.type()))));
         }).onErrorResume(error -> responses.error(response, route, start, error));
     }
@@ -131,10 +133,17 @@ public class GameApiRoutes implements NettyRouteProvider {
             for (int i = 0; i < items.size(); i++) {
                 results[i] = sendItem(i, items.get(i), headers);
             }
-            return Mono.fromFuture(CompletableFuture.allOf(results)).then(Mono.defer(() -> {
-                BatchResult result = BatchResult.of(Arrays.stream(results).map(CompletableFuture::join).toList());
-                return responses.json(response, route, start, HttpStatus.valueOf(result.httpStatus()), result);
-            }));
+            // Events not acknowledged within the ack timeout are reported failed; the others as they ended.
+            return acked(CompletableFuture.allOf(results)).onErrorResume(TimeoutException.class, e -> Mono.empty())
+                    .then(Mono.defer(() -> {
+                        BatchResult.Item[] answers = new BatchResult.Item[results.length];
+                        for (int i = 0; i < results.length; i++) {
+                            answers[i] = results[i].getNow(new BatchResult.Item(i, BatchResult.Status.FAILED, null, null,
+                                    KafkaUnavailableException.reasonOf(new TimeoutException())));
+                        }
+                        BatchResult result = BatchResult.of(Arrays.asList(answers));
+                        return responses.json(response, route, start, HttpStatus.valueOf(result.httpStatus()), result);
+                    }));
         }).onErrorResume(error -> responses.error(response, route, start, error));
     }
 
@@ -154,6 +163,11 @@ public class GameApiRoutes implements NettyRouteProvider {
                 ? new BatchResult.Item(index, BatchResult.Status.ACCEPTED, event.id(), event.type(), null)
                 : new BatchResult.Item(index, BatchResult.Status.FAILED, event.id(), event.type(),
                         KafkaUnavailableException.reasonOf(error)));
+    }
+
+    /** The request's wait for Kafka, bounded by the ack timeout (one timer per request, not per event). */
+    private Mono<Void> acked(CompletableFuture<?> sent) {
+        return Mono.fromFuture(sent.orTimeout(properties.getAckTimeout().toMillis(), TimeUnit.MILLISECONDS)).then();
     }
 
     private Map<String, String> loggableHeaders(HttpServerRequest request) {
