@@ -43,6 +43,16 @@ consumer=$(java -cp "$libs" org.apache.kafka.tools.ConsumerPerformance --bootstr
 echo "$consumer"
 consumer_rate=$(awk -F', *' '{ print $6 }' <<<"$consumer")
 
+echo "== Spark's Kafka source alone on $MASTER (bench/SparkKafkaRead.java: read and sum every value, nothing parsed or written)"
+probe="$STEELTHREAD_HOME/probe"
+mkdir -p "$probe/classes"
+javac -d "$probe/classes" -cp "$spark_home/jars/*" "$root/bench/SparkKafkaRead.java"
+jar cf "$probe/probe.jar" -C "$probe/classes" .
+spark_read=$(SPARK_HOME="$spark_home" "$spark_home/bin/spark-submit" --master "$MASTER" --driver-memory 2g \
+  --class SparkKafkaRead "$probe/probe.jar" "$bootstrap" events "$MASTER" 8 2>/dev/null | grep 'Spark Kafka source alone')
+echo "$spark_read"
+spark_read_rate=$(sed -E 's/.*\(([0-9]+) records\/s\).*/\1/' <<<"$spark_read")
+
 echo "== ExtractEventsJob on $MASTER (all event types, Parquet partitioned by event_date/event_hour)"
 table="$STEELTHREAD_HOME/warehouse/bench_events"
 start=$(date +%s.%N)
@@ -58,7 +68,8 @@ job_line=$(grep -o 'ExtractEventsJob wrote .*' "$STEELTHREAD_HOME/extract.log")
 job_rate=$(sed -E 's/.*\(([0-9]+) events\/s\).*/\1/' <<<"$job_line")
 echo "extract: $rows rows in $wall s wall (spark-submit start to exit) = $rate events/s; $(du -sh "$table" | cut -f1) of Parquet"
 echo "         ${job_line#ExtractEventsJob }"
-awk -v a="$rate" -v j="$job_rate" -v c="$consumer_rate" 'BEGIN {
-  printf "extract / raw consumer: %.2f wall, %.2f job (target >= 0.3)\n", a / c, j / c }'
+awk -v a="$rate" -v j="$job_rate" -v c="$consumer_rate" -v s="$spark_read_rate" 'BEGIN {
+  printf "extract / raw consumer: %.2f wall, %.2f job (target >= 0.3); Spark Kafka source alone / raw consumer: %.2f\n",
+    a / c, j / c, s / c }'
 echo
-echo "SUMMARY  extract $rate events/s wall, $job_rate events/s job | raw consumer $consumer_rate records/s | $EVENTS events on $MASTER"
+echo "SUMMARY  extract $rate events/s wall, $job_rate events/s job | Spark Kafka source alone $spark_read_rate records/s | raw consumer $consumer_rate records/s | $EVENTS events on $MASTER"

