@@ -1,6 +1,7 @@
 package io.steelthread.source.kafka;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import io.steelthread.source.event.GameEvent;
@@ -38,25 +39,41 @@ public class EventPublisher {
         return channel;
     }
 
+    /** @return completes when the broker acknowledged the event, or with why it did not */
     public CompletableFuture<Object> publish(GameEvent event) {
         CompletableFuture<Object> ack = new CompletableFuture<>();
+        publish(event, (result, error) -> {
+            if (error != null) {
+                ack.completeExceptionally(error);
+            }
+            else {
+                ack.complete(result);
+            }
+        });
+        return ack;
+    }
+
+    /**
+     * Sends the event; {@code onAck} runs once, on the producer's thread, when the broker acknowledged it (error
+     * null) or when it cannot take it. No timeout per event: the producer ends every send within
+     * delivery.timeout.ms, and callers bound their wait once per request (a timer per event of a batch cost more
+     * than the send itself in profiling).
+     */
+    public void publish(GameEvent event, BiConsumer<Object, Throwable> onAck) {
         Message<byte[]> message = MessageBuilder.withPayload(event.json())
                 .setHeader(KafkaHeaders.KEY, event.key())
-                .setHeader(KafkaIntegrationHeaders.FUTURE_TOKEN, ack)
+                .setHeader(KafkaIntegrationHeaders.FUTURE_TOKEN, onAck)
                 .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
                 .build();
         try {
             if (!output().send(message)) {
-                ack.completeExceptionally(new KafkaUnavailableException("the output binding refused the event"));
+                onAck.accept(null, new KafkaUnavailableException("the output binding refused the event"));
             }
         }
         catch (RuntimeException e) {
             // The producer throws on the caller's thread when it cannot even buffer the record (no metadata, full
             // buffer after max.block.ms).
-            ack.completeExceptionally(e);
+            onAck.accept(null, e);
         }
-        // No timeout per event: the producer completes every send within delivery.timeout.ms, and callers bound their
-        // wait once per request (a timeout per event of a batch cost more than the send itself in profiling).
-        return ack;
     }
 }

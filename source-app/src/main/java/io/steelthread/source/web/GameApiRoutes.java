@@ -1,6 +1,5 @@
 package io.steelthread.source.web;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,26 +127,20 @@ public class GameApiRoutes implements NettyRouteProvider {
                         + " (steelthread.source.max-batch-events)");
             }
             Map<String, String> headers = loggableHeaders(request);
-            @SuppressWarnings("unchecked")
-            CompletableFuture<BatchResult.Item>[] results = new CompletableFuture[items.size()];
+            BatchAcks acks = new BatchAcks(items.size());
             for (int i = 0; i < items.size(); i++) {
-                results[i] = sendItem(i, items.get(i), headers);
+                sendItem(acks, i, items.get(i), headers);
             }
             // Events not acknowledged within the ack timeout are reported failed; the others as they ended.
-            return acked(CompletableFuture.allOf(results)).onErrorResume(TimeoutException.class, e -> Mono.empty())
+            return acked(acks.all()).onErrorResume(TimeoutException.class, e -> Mono.empty())
                     .then(Mono.defer(() -> {
-                        BatchResult.Item[] answers = new BatchResult.Item[results.length];
-                        for (int i = 0; i < results.length; i++) {
-                            answers[i] = results[i].getNow(new BatchResult.Item(i, BatchResult.Status.FAILED, null, null,
-                                    KafkaUnavailableException.reasonOf(new TimeoutException())));
-                        }
-                        BatchResult result = BatchResult.of(Arrays.asList(answers));
+                        BatchResult result = acks.result(KafkaUnavailableException.reasonOf(new TimeoutException()));
                         return responses.json(response, route, start, HttpStatus.valueOf(result.httpStatus()), result);
                     }));
         }).onErrorResume(error -> responses.error(response, route, start, error));
     }
 
-    private CompletableFuture<BatchResult.Item> sendItem(int index, Object item, Map<String, String> headers) {
+    private void sendItem(BatchAcks acks, int index, Object item, Map<String, String> headers) {
         GameEvent event;
         try {
             if (item instanceof String parseError) {
@@ -156,13 +149,13 @@ public class GameApiRoutes implements NettyRouteProvider {
             event = events.fromBatchItem((JsonNode) item, headers);
         }
         catch (InvalidEventException e) {
-            return CompletableFuture.completedFuture(
-                    new BatchResult.Item(index, BatchResult.Status.REJECTED, null, null, e.getMessage()));
+            acks.set(new BatchResult.Item(index, BatchResult.Status.REJECTED, null, null, e.getMessage()));
+            return;
         }
-        return publisher.publish(event).handle((ok, error) -> error == null
+        publisher.publish(event, (ok, error) -> acks.set(error == null
                 ? new BatchResult.Item(index, BatchResult.Status.ACCEPTED, event.id(), event.type(), null)
                 : new BatchResult.Item(index, BatchResult.Status.FAILED, event.id(), event.type(),
-                        KafkaUnavailableException.reasonOf(error)));
+                        KafkaUnavailableException.reasonOf(error))));
     }
 
     /** The request's wait for Kafka, bounded by the ack timeout (one timer per request, not per event). */
