@@ -72,10 +72,12 @@ def purchase_a_sword():
     log_to_kafka('bench.flask', purchase_sword_event)
     return "Sword Purchased!\n"
 PY
-(cd "$flask_dir" && FLASK_APP=game_api.py /usr/bin/python3 -m flask run --host 127.0.0.1 --port "$flask_port" \
+# exec: the pid the cleanup kills is Flask's own, not a subshell's (which left Flask running).
+(cd "$flask_dir" && FLASK_APP=game_api.py exec /usr/bin/python3 -m flask run --host 127.0.0.1 --port "$flask_port" \
   > "$flask_dir/flask.log" 2>&1) &
 flask_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$flask_port/" >/dev/null 2>&1 && break; sleep 0.2; done
+kill -0 "$flask_pid" 2>/dev/null || { echo "bench: Flask did not start (port $flask_port taken?):"; cat "$flask_dir/flask.log"; exit 1; }
 
 # wrk prints Requests/sec and, with --latency, the 50/75/90/99 % latencies.
 run_wrk() { # name url [script]
