@@ -46,10 +46,11 @@ consumer_rate=$(awk -F', *' '{ print $6 }' <<<"$consumer")
 echo "== Spark's Kafka source alone on $MASTER (bench/SparkKafkaRead.java: read and sum every value, nothing parsed or written)"
 probe="$STEELTHREAD_HOME/probe"
 mkdir -p "$probe/classes"
-javac -d "$probe/classes" -cp "$spark_home/jars/*" "$root/bench/SparkKafkaRead.java"
+javac -d "$probe/classes" -cp "$spark_home/jars/*:$jobs_jar" "$root/bench/SparkKafkaRead.java"
 jar cf "$probe/probe.jar" -C "$probe/classes" .
 spark_read=$(SPARK_HOME="$spark_home" "$spark_home/bin/spark-submit" --master "$MASTER" --driver-memory 2g \
-  --class SparkKafkaRead "$probe/probe.jar" "$bootstrap" events "$MASTER" 8 2>/dev/null | grep 'Spark Kafka source alone')
+  --jars "$jobs_jar" --class SparkKafkaRead "$probe/probe.jar" "$bootstrap" events 2>/dev/null \
+  | grep 'Spark Kafka source alone')
 echo "$spark_read"
 spark_read_rate=$(sed -E 's/.*\(([0-9]+) records\/s\).*/\1/' <<<"$spark_read")
 

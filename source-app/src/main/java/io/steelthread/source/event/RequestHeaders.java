@@ -1,7 +1,9 @@
 package io.steelthread.source.event;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,12 +34,19 @@ public final class RequestHeaders {
      * HTTP allows.
      */
     public Map<String, String> loggable(Map<String, ? extends Collection<String>> headers) {
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        headers.forEach((name, values) -> values.forEach(value -> pairs.add(Map.entry(name, value))));
+        return loggable(pairs);
+    }
+
+    /** The same from name/value pairs as a server reads them (a repeated header is one pair per value). */
+    public Map<String, String> loggable(Iterable<? extends Map.Entry<String, String>> headers) {
         Map<String, String> out = new LinkedHashMap<>();
-        headers.forEach((name, values) -> {
-            if (!isSensitive(name) && !values.isEmpty()) {
-                out.merge(canonical(name), String.join(", ", values), (a, b) -> a + ", " + b);
+        for (Map.Entry<String, String> header : headers) {
+            if (!isSensitive(header.getKey())) {
+                out.merge(canonical(header.getKey()), header.getValue(), (a, b) -> a + ", " + b);
             }
-        });
+        }
         return out;
     }
 

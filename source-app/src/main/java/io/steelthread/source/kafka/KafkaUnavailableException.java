@@ -3,6 +3,9 @@ package io.steelthread.source.kafka;
 /** Kafka did not acknowledge an event; the client is told 503 and may retry. */
 public class KafkaUnavailableException extends RuntimeException {
 
+    /** Why an event failed when the request stopped waiting for its acknowledgement. */
+    public static final String ACK_TIMEOUT = "no acknowledgement from Kafka within the ack timeout";
+
     public KafkaUnavailableException(String message) {
         super(message);
     }
@@ -18,7 +21,7 @@ public class KafkaUnavailableException extends RuntimeException {
             root = root.getCause();
         }
         if (root instanceof java.util.concurrent.TimeoutException && root.getMessage() == null) {
-            return "no acknowledgement from Kafka within the ack timeout";
+            return ACK_TIMEOUT;
         }
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }

@@ -1,6 +1,5 @@
 package io.steelthread.source.web;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.steelthread.source.event.GameEvent;
 import io.steelthread.source.event.GameEventFactory;
@@ -134,7 +132,7 @@ public class GameApiRoutes implements NettyRouteProvider {
             // Events not acknowledged within the ack timeout are reported failed; the others as they ended.
             return acked(acks.all()).onErrorResume(TimeoutException.class, e -> Mono.empty())
                     .then(Mono.defer(() -> {
-                        BatchResult result = acks.result(KafkaUnavailableException.reasonOf(new TimeoutException()));
+                        BatchResult result = acks.result(KafkaUnavailableException.ACK_TIMEOUT);
                         return responses.json(response, route, start, HttpStatus.valueOf(result.httpStatus()), result);
                     }));
         }).onErrorResume(error -> responses.error(response, route, start, error));
@@ -164,11 +162,6 @@ public class GameApiRoutes implements NettyRouteProvider {
     }
 
     private Map<String, String> loggableHeaders(HttpServerRequest request) {
-        HttpHeaders headers = request.requestHeaders();
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        for (String name : headers.names()) {
-            all.put(name, headers.getAll(name));
-        }
-        return requestHeaders.loggable(all);
+        return requestHeaders.loggable(request.requestHeaders());
     }
 }

@@ -40,7 +40,7 @@ public class EventSourceOptions {
     }
 
     /** The processor writes in transactions: only committed events are read. */
-    DataFrameReader batch(SparkSession spark) {
+    public DataFrameReader batch(SparkSession spark) {
         DataFrameReader reader = spark.read().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
                 .option("subscribe", topic).option("kafka.isolation.level", "read_committed")
                 .option("kafka.max.poll.records", BATCH_POLL_RECORDS);
