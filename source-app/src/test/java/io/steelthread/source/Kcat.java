@@ -17,11 +17,7 @@ public final class Kcat {
     private Kcat() {
     }
 
-    /** A record as kcat shows it: key, and the value parsed as JSON. */
-    public record Record(String key, JsonNode value) {
-    }
-
-    public static List<Record> readAll(String bootstrap, String topic) throws IOException, InterruptedException {
+    public static List<TopicRecords.Record> readAll(String bootstrap, String topic) throws IOException, InterruptedException {
         // -J wraps each record in a JSON envelope (key, payload, partition, offset); -e exits at the end.
         Process kcat = new ProcessBuilder("kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-J")
                 .redirectErrorStream(false).start();
@@ -30,11 +26,11 @@ public final class Kcat {
         if (!kcat.waitFor(60, TimeUnit.SECONDS) || kcat.exitValue() != 0) {
             throw new IllegalStateException("kcat failed (exit " + kcat.exitValue() + "): " + err);
         }
-        List<Record> records = new ArrayList<>();
+        List<TopicRecords.Record> records = new ArrayList<>();
         for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank()) {
                 JsonNode envelope = MAPPER.readTree(line);
-                records.add(new Record(envelope.path("key").asText(null), MAPPER.readTree(envelope.path("payload").asText())));
+                records.add(new TopicRecords.Record(envelope.path("key").asText(null), MAPPER.readTree(envelope.path("payload").asText())));
             }
         }
         return records;

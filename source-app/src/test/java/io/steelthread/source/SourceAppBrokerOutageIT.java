@@ -85,7 +85,7 @@ class SourceAppBrokerOutageIT {
         assertThat(ok).as("events acknowledged after the broker came back").isEqualTo(20);
 
         Set<String> inKafka = new HashSet<>();
-        Kcat.readAll(kafka.bootstrapServers(), TOPIC).forEach(rec -> inKafka.add(rec.value().path("event_id").asText()));
+        TopicRecords.readAll(kafka.bootstrapServers(), TOPIC).forEach(rec -> inKafka.add(rec.value().path("event_id").asText()));
         assertThat(inKafka).containsAll(acknowledged);
     }
 

@@ -1,6 +1,7 @@
 package io.steelthread.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The seed's API against a real broker, read back with kcat. */
+/** The seed's API against a real broker, read back with the Kafka client (and kcat, where installed). */
 @AutoConfigureObservability
 // Contexts close at JVM exit: a graceful shutdown would wait 30 s for the keep-alive connections the test leaves open.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.shutdown=immediate")
@@ -55,8 +56,8 @@ class SourceAppKafkaIT {
         assertThat(sword.statusCode()).isEqualTo(200);
         assertThat(sword.body()).isEqualTo("Sword Purchased!\n");
 
-        List<Kcat.Record> records = Kcat.readAll(bootstrap(), TOPIC);
-        Kcat.Record def = only(records, "default", "user1.comcast.com");
+        List<TopicRecords.Record> records = TopicRecords.readAll(bootstrap(), TOPIC);
+        TopicRecords.Record def = only(records, "default", "user1.comcast.com");
         assertThat(def.key()).isEqualTo("user1.comcast.com");
         assertThat(def.value().path("X-Client-Version").asText()).isEqualTo("1.2.3");
         assertThat(def.value().path("User-Agent").asText()).startsWith("Java-http-client");
@@ -69,7 +70,29 @@ class SourceAppKafkaIT {
     }
 
     @Test
+    void theSeedsTenRequestsWithAHostHeaderLogTenEvents() throws Exception {
+        String host = "ten-" + UUID.randomUUID() + ".comcast.com";
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = http11.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/purchase_a_sword")).header("Host", host).header("Accept", "*/*").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("Sword Purchased!\n");
+        }
+        List<JsonNode> events = TopicRecords.readAll(bootstrap(), TOPIC).stream().map(TopicRecords.Record::value)
+                .filter(e -> host.equals(e.path("Host").asText())).toList();
+        assertThat(events).hasSize(10).allSatisfy(e -> {
+            assertThat(e.path("event_type").asText()).isEqualTo("purchase_sword");
+            assertThat(e.path("User-Agent").asText()).startsWith("Java-http-client");
+            assertThat(e.path("Accept").asText()).isEqualTo("*/*");
+        });
+        assertThat(events.stream().map(e -> e.path("event_id").asText()).distinct()).hasSize(10);
+    }
+
+    @Test
     void apacheBenchAsInTheSeedLogsEveryRequest() throws Exception {
+        assumeTrue(Tools.installed("ab"), "ab not installed (Debian package apache2-utils): compatibility with the seed's ab not checked");
         String host = "ab-" + UUID.randomUUID() + ".comcast.com";
         Process ab = new ProcessBuilder("ab", "-n", "10", "-H", "Host: " + host,
                 "http://127.0.0.1:" + port + "/purchase_a_sword").redirectErrorStream(true).start();
@@ -78,7 +101,7 @@ class SourceAppKafkaIT {
         assertThat(ab.exitValue()).as(out).isZero();
         assertThat(out).contains("Complete requests:      10").contains("Failed requests:        0");
 
-        List<JsonNode> events = Kcat.readAll(bootstrap(), TOPIC).stream().map(Kcat.Record::value)
+        List<JsonNode> events = TopicRecords.readAll(bootstrap(), TOPIC).stream().map(TopicRecords.Record::value)
                 .filter(e -> host.equals(e.path("Host").asText())).toList();
         assertThat(events).hasSize(10).allSatisfy(e -> {
             assertThat(e.path("event_type").asText()).isEqualTo("purchase_sword");
@@ -86,6 +109,21 @@ class SourceAppKafkaIT {
             assertThat(e.path("Accept").asText()).isEqualTo("*/*");
         });
         assertThat(events.stream().map(e -> e.path("event_id").asText()).distinct()).hasSize(10);
+    }
+
+    @Test
+    void kcatShowsTheRecordsTheKafkaClientReads() throws Exception {
+        assumeTrue(Tools.installed("kcat"), "kcat not installed (Debian package kcat): compatibility with the seed's kcat not checked");
+        String host = "kcat-" + UUID.randomUUID() + ".att.com";
+        get("/purchase_a_sword", "Host", host, "Authorization", "Bearer secret-token", "X-Client-Version", "1.2.3");
+        get("/", "Host", host);
+        List<TopicRecords.Record> byKcat = Kcat.readAll(bootstrap(), TOPIC).stream()
+                .filter(r -> host.equals(r.value().path("Host").asText())).toList();
+        List<TopicRecords.Record> byClient = TopicRecords.readAll(bootstrap(), TOPIC).stream()
+                .filter(r -> host.equals(r.value().path("Host").asText())).toList();
+        assertThat(byKcat).hasSize(2).containsExactlyInAnyOrderElementsOf(byClient);
+        assertThat(byKcat).allSatisfy(r -> assertThat(r.key()).isEqualTo(host));
+        assertThat(byKcat.toString()).doesNotContain("secret");
     }
 
     @Test
@@ -113,7 +151,7 @@ class SourceAppKafkaIT {
         assertThat(ndjson.statusCode()).isEqualTo(207);
         assertThat(MAPPER.readTree(ndjson.body()).path("events").get(1).path("reason").asText()).contains("malformed JSON");
 
-        List<JsonNode> events = Kcat.readAll(bootstrap(), TOPIC).stream().map(Kcat.Record::value)
+        List<JsonNode> events = TopicRecords.readAll(bootstrap(), TOPIC).stream().map(TopicRecords.Record::value)
                 .filter(e -> host.equals(e.path("Host").asText())).toList();
         assertThat(events).extracting(e -> e.path("event_type").asText())
                 .containsExactlyInAnyOrder("join_guild", "purchase_sword", "open_chest", "logout");
@@ -136,7 +174,7 @@ class SourceAppKafkaIT {
         assertProblem(post("/events", "[]", host, "application/json"), 400, "no events");
         assertProblem(get("/no_such_action", "Host", host), 404, "no action 'no_such_action'");
 
-        assertThat(Kcat.readAll(bootstrap(), TOPIC)).noneMatch(r -> host.equals(r.value().path("Host").asText()));
+        assertThat(TopicRecords.readAll(bootstrap(), TOPIC)).noneMatch(r -> host.equals(r.value().path("Host").asText()));
     }
 
     @Test
@@ -156,8 +194,8 @@ class SourceAppKafkaIT {
         assertThat(MAPPER.readTree(response.body()).path("detail").asText()).contains(reason);
     }
 
-    private static Kcat.Record only(List<Kcat.Record> records, String type, String host) {
-        List<Kcat.Record> matching = records.stream().filter(r -> type.equals(r.value().path("event_type").asText())
+    private static TopicRecords.Record only(List<TopicRecords.Record> records, String type, String host) {
+        List<TopicRecords.Record> matching = records.stream().filter(r -> type.equals(r.value().path("event_type").asText())
                 && host.equals(r.value().path("Host").asText())).toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);

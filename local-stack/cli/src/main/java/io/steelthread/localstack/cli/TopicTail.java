@@ -1,0 +1,103 @@
+package io.steelthread.localstack.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The seed's {@code kafkacat -C -b kafka:29092 -t events -o beginning}, limited to what one run of the demo
+ * produced: {@link #mark()} notes where each partition ends, {@link #read} waits for the new records (read
+ * committed, as the processor writes transactionally) and returns their values — read by kcat from the same
+ * offsets when kcat is installed, else by the Kafka consumer that waited for them.
+ */
+final class TopicTail implements AutoCloseable {
+
+    private final String bootstrap;
+    private final String topic;
+    private final Optional<Path> kcat;
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<Integer, Long> start = new TreeMap<>();
+
+    TopicTail(String bootstrap, String topic, Optional<Path> kcat) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.kcat = kcat;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    static TopicTail detect(String bootstrap, String topic) {
+        return new TopicTail(bootstrap, topic, Tools.find("kcat").or(() -> Tools.find("kafkacat")));
+    }
+
+    String describe() {
+        return kcat.map(p -> "kcat at " + p)
+                .orElse("built-in Kafka consumer (kcat not installed: apt-get install kcat to use it)");
+    }
+
+    /** The command a user would type to see the same records. */
+    String command() {
+        return "kcat -C -b " + bootstrap + " -t " + topic + " -o beginning";
+    }
+
+    void mark() {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(tp -> start.put(tp.partition(), consumer.position(tp)));
+    }
+
+    /** The values of up to {@code expected} records written since {@link #mark()}, waiting at most {@code timeout}. */
+    List<String> read(int expected, Duration timeout) throws IOException, InterruptedException {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (records.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        if (kcat.isEmpty()) {
+            return records.stream().map(ConsumerRecord::value).toList();
+        }
+        Map<Integer, Integer> perPartition = new TreeMap<>();
+        records.forEach(r -> perPartition.merge(r.partition(), 1, Integer::sum));
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<Integer, Integer> e : perPartition.entrySet()) {
+            values.addAll(kcat(e.getKey(), start.get(e.getKey()), e.getValue()));
+        }
+        return values;
+    }
+
+    private List<String> kcat(int partition, long offset, int count) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(kcat.get().toString(), "-C", "-b", bootstrap, "-t", topic,
+                "-p", String.valueOf(partition), "-o", String.valueOf(offset), "-c", String.valueOf(count), "-e", "-q")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("kcat failed reading " + topic + "[" + partition + "] from offset " + offset);
+        }
+        return output.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
