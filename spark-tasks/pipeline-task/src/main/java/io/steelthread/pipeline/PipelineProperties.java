@@ -299,6 +299,20 @@ public class PipelineProperties {
 
         private List<String> tables = new ArrayList<>(List.of("purchases"));
 
+        /**
+         * The metastore (thrift://…) a streaming job registers each new partition in as it commits it, so Presto
+         * sees new hours while the stream runs; none: partitions wait for hiveDdl's repair.
+         */
+        private String metastoreUri;
+
+        public String getMetastoreUri() {
+            return metastoreUri;
+        }
+
+        public void setMetastoreUri(String metastoreUri) {
+            this.metastoreUri = metastoreUri;
+        }
+
         public String getJdbcUrl() {
             return jdbcUrl;
         }

@@ -22,8 +22,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SwordPurchasesStreamJobConfiguration {
 
+    /** A bean, so that closing the context (SIGTERM) stops the query between batches before the task ends. */
     @Bean
-    Step sparkStreamStep(StepBuilderFactory steps, PipelineProperties properties) {
+    SparkLaunchTasklet sparkStreamTasklet(PipelineProperties properties) {
         PipelineProperties.Stream stream = properties.getStream();
         // Without a checkpoint a restarted query would re-read the topic and duplicate the table.
         String checkpoint = stream.getCheckpoint() == null || stream.getCheckpoint().isBlank()
@@ -32,9 +33,19 @@ public class SwordPurchasesStreamJobConfiguration {
         Path stopFile = Path.of(System.getProperty("java.io.tmpdir"), "steelthread-" + stream.getTable() + ".stop");
         args.addAll(List.of("--checkpoint", checkpoint, "--trigger", stream.getTrigger(),
                 "--sink", stream.getSink(), "--stop-file", stopFile.toString()));
+        String metastore = properties.getHive().getMetastoreUri();
+        if (metastore != null && !metastore.isBlank() && "parquet".equals(stream.getSink())) {
+            args.addAll(List.of("--metastore-uri", metastore,
+                    "--hive-table", properties.getHive().getDatabase() + "." + stream.getTable()));
+        }
         SparkApplication app = new SparkApplication("StreamEventsJob", "io.steelthread.spark.StreamEventsJob", args,
                 stopFile);
-        return steps.get("sparkStream").tasklet(new SparkLaunchTasklet(properties.getSpark(), app)).build();
+        return new SparkLaunchTasklet(properties.getSpark(), app);
+    }
+
+    @Bean
+    Step sparkStreamStep(StepBuilderFactory steps, SparkLaunchTasklet sparkStreamTasklet) {
+        return steps.get("sparkStream").tasklet(sparkStreamTasklet).build();
     }
 
     @Bean

@@ -61,9 +61,13 @@ class SwordPurchasesStreamIT {
         }
     }
 
-    /** Data Flow stops a local task with SIGTERM: the streaming driver the task launched must not outlive it. */
+    /**
+     * The seed's write_swords_stream as users run it, the task: it starts, streams produced purchases into the
+     * table while running, and a SIGTERM (how Data Flow stops a local task) stops the query between batches (the
+     * driver ends FINISHED, not killed; no batch left half-moved in staging) and leaves no Spark driver behind.
+     */
     @Test
-    void stoppingTheTaskLeavesNoSparkDriverBehind() throws Exception {
+    void theStreamTaskStreamsUntilStoppedAndLeavesNoSparkDriverBehind() throws Exception {
         HiveStack stack = HiveStack.get();
         String topic = "stop-" + UUID.randomUUID().toString().substring(0, 8);
         stack.kafka.createTopics(List.of(topic), 1);
@@ -76,17 +80,24 @@ class SwordPurchasesStreamIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(TaskRunner.args(stack, topic, "swordPurchasesStream", "jdbc:h2:file:" + work.resolve("db")));
         command.add("--steelthread.pipeline.stream.table=stop_it");
-        Process task = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("task.log").toFile()).start();
+        command.add("--steelthread.pipeline.stream.trigger=2 seconds");
+        Path log = work.resolve("task.log");
+        Process task = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ProcessHandle driver = null;
-        for (int i = 0; i < 120 && driver == null; i++) {
+        for (int i = 0; i < 120 && driver == null && task.isAlive(); i++) {
             driver = task.descendants().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
                     .orElse("").contains("io.steelthread.spark.StreamEventsJob") && p.info().command().orElse("").endsWith("java"))
                     .findFirst().orElse(null);
             Thread.sleep(500);
         }
-        assertThat(driver).as("the Spark driver of the task; log: %s", work.resolve("task.log")).isNotNull();
-        Thread.sleep(5000);
+        assertThat(driver).as("the Spark driver of the task; log:\n%s", Files.readString(log)).isNotNull();
+
+        Path table = Path.of(java.net.URI.create(stack.warehouse + "/stop_it"));
+        TestEvents.produce(stack.kafka, topic, 0, 30, "purchase_sword");
+        awaitCommittedBatch(table, Duration.ofSeconds(120), log);
+        assertThat(Files.readString(log)).contains("Spark application StreamEventsJob: RUNNING");
+        TestEvents.produce(stack.kafka, topic, 30, 60, "purchase_sword");
+        assertThat(task.isAlive()).as("the task runs until stopped").isTrue();
 
         task.destroy();
         assertThat(task.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -95,6 +106,30 @@ class SwordPurchasesStreamIT {
             Thread.sleep(500);
         }
         assertThat(sparkDriver.isAlive()).as("Spark driver pid %d outlived its task", sparkDriver.pid()).isFalse();
+        assertThat(Files.readString(log)).contains("Spark application StreamEventsJob: FINISHED")
+                .doesNotContain("killing Spark application");
+        assertThat(table.resolve("_staging")).as("a batch torn by the stop").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    /** Waits for the sink's first committed batch: a marker under {@code _committed} and data files in the table. */
+    private static void awaitCommittedBatch(Path table, Duration timeout, Path log) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(table.resolve("_committed")) && committedDataFiles(table) > 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no batch committed under " + table + " within " + timeout + "; log:\n"
+                + Files.readString(log));
+    }
+
+    private static long committedDataFiles(Path table) throws java.io.IOException {
+        try (var files = Files.walk(table)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                    && !table.relativize(p).toString().startsWith("_")).count();
+        }
     }
 
     private static SparkAppHandle launch(HiveStack stack, String topic, String checkpoint, Path stopFile) throws Exception {

@@ -72,7 +72,7 @@ public final class ExtractEventsJob implements Callable<Integer> {
                 source.eventTypes());
         events.printSchema();
         DataStreamWriter<Row> writer = events.writeStream();
-        ParquetSink sink = ParquetSink.attach(writer, source.tablePath, checkpoint);
+        ParquetSink sink = ParquetSink.attach(writer, source.tablePath, checkpoint, null);
         StreamingQuery query = writer.trigger(Trigger.AvailableNow()).start();
         query.awaitTermination();
         return sink.rowsWritten();

@@ -2,7 +2,12 @@ package io.steelthread.spark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -14,7 +19,10 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -35,14 +43,24 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
 
     private final String tablePath;
     private final AtomicLong rows = new AtomicLong();
+    /** Held while a batch is written and committed, so that a stop request waits for the commit to finish. */
+    private final ReentrantLock batch = new ReentrantLock();
 
-    private ParquetSink(String tablePath) {
+    private final String hiveTable;
+    private final Set<String> registered = new HashSet<>();
+
+    private ParquetSink(String tablePath, String hiveTable) {
         this.tablePath = tablePath;
+        this.hiveTable = hiveTable;
     }
 
-    /** The sink for {@code events}, with the query's checkpoint (its offsets and batch ids). */
-    static ParquetSink attach(DataStreamWriter<Row> writer, String tablePath, String checkpoint) {
-        ParquetSink sink = new ParquetSink(tablePath);
+    /**
+     * The sink for {@code events}, with the query's checkpoint (its offsets and batch ids).
+     *
+     * @param hiveTable {@code db.table} whose partitions are registered as batches commit them; null for none
+     */
+    static ParquetSink attach(DataStreamWriter<Row> writer, String tablePath, String checkpoint, String hiveTable) {
+        ParquetSink sink = new ParquetSink(tablePath, hiveTable);
         writer.foreachBatch(sink).option("checkpointLocation", checkpoint).outputMode("append");
         return sink;
     }
@@ -51,8 +69,32 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
         return rows.get();
     }
 
+    /**
+     * Stops the query between batches: a batch being written finishes its commit first; a batch that starts
+     * meanwhile is interrupted before it writes anything and is replayed from the checkpoint on the next start.
+     */
+    void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
+        this.batch.lock();
+        try {
+            query.stop();
+        }
+        finally {
+            this.batch.unlock();
+        }
+    }
+
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
+        this.batch.lockInterruptibly();
+        try {
+            write(batch, batchId);
+        }
+        finally {
+            this.batch.unlock();
+        }
+    }
+
+    private void write(Dataset<Row> batch, Long batchId) throws IOException {
         Path table = new Path(tablePath);
         FileSystem fs = table.getFileSystem(batch.sparkSession().sparkContext().hadoopConfiguration());
         Path committed = new Path(table, "_committed/" + batchId);
@@ -71,7 +113,8 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             }
         }
         long count = readCount(fs, new Path(staging, ROWS_FILE));
-        moveDataFiles(fs, staging, table);
+        Set<String> partitions = moveDataFiles(fs, staging, table);
+        registerPartitions(batch.sparkSession(), partitions);
         fs.create(committed, true).close();
         fs.delete(staging, true);
         fs.delete(new Path(table, "_committed/" + (batchId - KEEP_MARKERS)), false);
@@ -79,7 +122,33 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
         System.out.println("ParquetSink committed batch " + batchId + ": " + count + " rows");
     }
 
-    private static void moveDataFiles(FileSystem fs, Path staging, Path table) throws IOException {
+    /**
+     * Registers each partition directory of a batch in the metastore before the batch counts as committed, so a
+     * new hour is visible to Presto with the batch's rows. Idempotent (IF NOT EXISTS), so a replayed batch is fine.
+     */
+    private void registerPartitions(SparkSession spark, Set<String> partitions) {
+        if (hiveTable == null) {
+            return;
+        }
+        for (String dir : partitions) {
+            if (registered.contains(dir)) {
+                continue;
+            }
+            StringBuilder spec = new StringBuilder();
+            for (String part : dir.split("/")) {
+                int eq = part.indexOf('=');
+                spec.append(spec.length() == 0 ? "" : ", ").append(part, 0, eq).append("='")
+                        .append(ExternalCatalogUtils.unescapePathName(part.substring(eq + 1)).replace("'", "\\'")).append('\'');
+            }
+            spark.sql("ALTER TABLE " + hiveTable + " ADD IF NOT EXISTS PARTITION (" + spec + ")");
+            registered.add(dir);
+            System.out.println("ParquetSink registered partition " + dir + " of " + hiveTable);
+        }
+    }
+
+    /** Moves the batch's data files into the table; returns the partition directories they went to. */
+    private static Set<String> moveDataFiles(FileSystem fs, Path staging, Path table) throws IOException {
+        Set<String> partitions = new TreeSet<>();
         String root = staging.toUri().getPath();
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(staging, true);
         while (files.hasNext()) {
@@ -93,7 +162,12 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             if (!fs.rename(file, target)) {
                 throw new IOException("cannot move " + file + " to " + target);
             }
+            int slash = relative.lastIndexOf('/');
+            if (slash > 0) {
+                partitions.add(relative.substring(0, slash));
+            }
         }
+        return partitions;
     }
 
     private static long readCount(FileSystem fs, Path file) throws IOException {

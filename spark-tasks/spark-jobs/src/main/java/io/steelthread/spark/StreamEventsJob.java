@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -27,7 +28,7 @@ public final class StreamEventsJob implements Callable<Integer> {
     @Mixin
     EventSourceOptions source = new EventSourceOptions();
 
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (offsets and commits).")
+    @Option(names = "--checkpoint", description = "Checkpoint directory (offsets and commits); required for the parquet sink.")
     String checkpoint;
 
     @Option(names = "--trigger", defaultValue = "10 seconds", description = "Micro-batch interval (default: ${DEFAULT-VALUE}).")
@@ -36,8 +37,17 @@ public final class StreamEventsJob implements Callable<Integer> {
     @Option(names = "--sink", defaultValue = "parquet", description = "parquet or console (default: ${DEFAULT-VALUE}).")
     String sink;
 
-    @Option(names = "--stop-file", description = "When this file exists the query stops cleanly.")
+    @Option(names = "--stop-file", description = "When this file exists the query stops between batches.")
     String stopFile;
+
+    @Option(names = "--metastore-uri", description = "Hive metastore (thrift://…) to register new partitions in.")
+    String metastoreUri;
+
+    @Option(names = "--hive-table", description = "The table (db.table) whose partitions the sink registers as it commits them.")
+    String hiveTable;
+
+    @Option(names = "--result-file", description = "Where to write {\"rows\":n} (rows written by this run) when the query stops.")
+    String resultFile;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamEventsJob()).execute(args));
@@ -45,27 +55,48 @@ public final class StreamEventsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = SparkSession.builder().appName("StreamEventsJob").getOrCreate();
+        SparkSession.Builder builder = SparkSession.builder().appName("StreamEventsJob");
+        if (metastoreUri != null && hiveTable != null) {
+            builder.config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri);
+        }
+        SparkSession spark = builder.getOrCreate();
         try {
-            Dataset<Row> events = GameEventTransform.events(source.stream(spark).load(), EventSchema.enrichedEvent(),
-                    source.eventTypes());
+            boolean console = "console".equals(sink);
+            if (!console && checkpoint == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--checkpoint is required for the parquet sink");
+            }
+            // The console sink is the seed's filter_swords_stream: what arrives from now on, no checkpoint.
+            DataStreamReader reader = console ? source.stream(spark).option("startingOffsets", "latest") : source.stream(spark);
+            Dataset<Row> events = GameEventTransform.events(reader.load(), EventSchema.enrichedEvent(), source.eventTypes());
             events.printSchema();
             DataStreamWriter<Row> writer = events.writeStream();
             ParquetSink parquet = null;
-            if ("console".equals(sink)) {
-                writer.format("console").option("checkpointLocation", checkpoint);
+            if (console) {
+                writer.format("console");
             }
             else {
-                parquet = ParquetSink.attach(writer, source.tablePath, checkpoint);
+                parquet = ParquetSink.attach(writer, source.tablePath, checkpoint, metastoreUri == null ? null : hiveTable);
             }
             StreamingQuery query = writer.trigger(Trigger.ProcessingTime(trigger)).start();
+            boolean reported = false;
             while (!query.awaitTermination(TimeUnit.SECONDS.toMillis(1))) {
+                if (!reported && query.lastProgress() != null) {
+                    // The first trigger has run: the query's starting offsets are fixed, events from now on are read.
+                    System.out.println("StreamEventsJob query running (" + sink + " sink)");
+                    reported = true;
+                }
                 if (stopFile != null && Files.exists(Path.of(stopFile))) {
-                    query.stop();
+                    if (parquet != null) {
+                        parquet.stopBetweenBatches(query);
+                    }
+                    else {
+                        query.stop();
+                    }
                 }
             }
-            System.out.println("StreamEventsJob stopped after writing " + (parquet == null ? 0 : parquet.rowsWritten())
-                    + " rows");
+            long rows = parquet == null ? 0 : parquet.rowsWritten();
+            System.out.println("StreamEventsJob stopped after writing " + rows + " rows");
+            JobResult.write(resultFile, rows);
             return 0;
         }
         finally {

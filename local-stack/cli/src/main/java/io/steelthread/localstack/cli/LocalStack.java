@@ -20,7 +20,8 @@ import io.steelthread.localstack.ServerStartException;
  */
 public final class LocalStack {
 
-    static final List<String> SERVERS = StackServers.ORDER;
+    /** Every server, in start order. */
+    public static final List<String> SERVERS = StackServers.ORDER;
 
     private final StackSettings settings;
     private final StackServers servers;
@@ -51,7 +52,7 @@ public final class LocalStack {
         }
         if (wanted.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
             out.println("steelthread: already running, nothing to start (" + settings.home() + ")");
-            status();
+            status(wanted);
             return;
         }
         long start = System.nanoTime();
@@ -97,7 +98,7 @@ public final class LocalStack {
             throw e;
         }
         out.printf("steelthread: up in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        status();
+        status(wanted);
     }
 
     public Optional<RunState.Entry> running(String server) {
@@ -105,9 +106,14 @@ public final class LocalStack {
     }
 
     public void status() {
+        status(SERVERS);
+    }
+
+    /** The status table of these servers. */
+    public void status(List<String> names) {
         out.printf("%-12s %-40s %-8s %8s %8s  %s%n", "SERVER", "ADDRESS", "STATE", "PID", "RSS(MB)", "LOG");
         long total = 0;
-        for (String server : SERVERS) {
+        for (String server : names) {
             if (settings.isExternal(server)) {
                 out.printf("%-12s %-40s %-8s%n", server, settings.get(server + ".external"), "external");
                 continue;
@@ -124,7 +130,7 @@ public final class LocalStack {
             out.printf("%-12s %-40s %-8s %8d %8s  %s%n", server, e.address(), alive ? "running" : "dead", e.pid(),
                     alive ? String.valueOf(rss) : "-", e.log());
         }
-        out.printf("Spark home (SparkLauncher): %s%n", servers.sparkHome());
+        out.printf("Spark home (SparkLauncher): %s%n", settings.sparkHome());
         out.printf("total RSS of running servers: %d MB; state in %s%n", total, settings.home());
     }
 

@@ -7,18 +7,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./steelthread up | status | down [--purge] | demo [--keep]}. */
+/** The servers alone: {@code up | status | down [--purge]} (the pipeline on them is driven from dataflow/). */
 @Command(name = "steelthread", mixinStandardHelpOptions = true, version = "steelthread 0.1.0",
         description = "The seed's cluster on one machine, without Docker.",
-        subcommands = {LocalStackCommand.Up.class, LocalStackCommand.Status.class, LocalStackCommand.Down.class,
-                LocalStackCommand.Demo.class})
+        subcommands = {LocalStackCommand.Up.class, LocalStackCommand.Status.class, LocalStackCommand.Down.class})
 public final class LocalStackCommand {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs a command and returns its exit code: 0 done, 1 error, 2 a server failed to start, 3 demo incomplete. */
+    /** Runs a command and returns its exit code: 0 done, 1 error, 2 a server failed to start. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new LocalStackCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -28,7 +27,7 @@ public final class LocalStackCommand {
         return cli.execute(args);
     }
 
-    static LocalStack stack() {
+    public static LocalStack stack() {
         return new LocalStack(StackSettings.load(), System.out);
     }
 
@@ -65,27 +64,6 @@ public final class LocalStackCommand {
         public Integer call() {
             stack().down(purge);
             return 0;
-        }
-    }
-
-    @Command(name = "demo", description = "The seed's session: up, ab traffic, events read back, Spark extract, Hive DDL, Presto queries, down.")
-    static final class Demo implements Callable<Integer> {
-
-        @Option(names = "--keep", description = "Leave the stack running afterwards.")
-        boolean keep;
-
-        @Override
-        public Integer call() throws Exception {
-            LocalStack stack = stack();
-            stack.up();
-            try {
-                return new SeedDemo(stack, System.out).run() == 0 ? 0 : 3;
-            }
-            finally {
-                if (!keep) {
-                    stack.down(false);
-                }
-            }
         }
     }
 }

@@ -44,7 +44,7 @@ final class StackServers {
                     s.warehouse(), s.heap("metastore"), s.get("metastore.jdbc-url"), s.get("metastore.jdbc-user"),
                     s.get("metastore.jdbc-password"), s.startTimeout()));
             case "hiveserver2" -> new HiveServer2(new HiveServer2.Settings(home.resolve("hiveserver2"),
-                    s.port("hiveserver2"), sparkHome(), s.metastoreUri(), s.warehouse(), s.heap("hiveserver2"),
+                    s.port("hiveserver2"), s.sparkHome(), s.metastoreUri(), s.warehouse(), s.heap("hiveserver2"),
                     s.startTimeout()));
             case "presto" -> new PrestoServer(new PrestoServer.Settings(home.resolve("presto"), s.port("presto"),
                     s.runtime("presto-runtime/target/lib"), s.runtime("presto-hive-plugin/target/plugin"),
@@ -74,10 +74,6 @@ final class StackServers {
                             prometheusConfig(home), s.startTimeout()))).orElse(null);
             default -> throw new IllegalArgumentException("unknown server '" + name + "'; servers: " + ORDER);
         });
-    }
-
-    Path sparkHome() {
-        return s.runtime("spark-runtime/target/spark-home");
     }
 
     /**

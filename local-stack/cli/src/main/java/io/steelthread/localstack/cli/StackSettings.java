@@ -93,6 +93,28 @@ public final class StackSettings {
         return addressOf("metastore", "thrift://127.0.0.1:" + port("metastore"));
     }
 
+    /** HiveServer2's JDBC URL (hive-jdbc), local or external. */
+    public String hiveServer2JdbcUrl() {
+        return addressOf("hiveserver2", "jdbc:hive2://127.0.0.1:" + port("hiveserver2") + "/default");
+    }
+
+    /** Presto's JDBC URL on the {@code hive} catalog's {@code default} schema, local or external. */
+    public String prestoJdbcUrl() {
+        String presto = addressOf("presto", "http://127.0.0.1:" + port("presto"));
+        return presto.replaceFirst("^https?://", "jdbc:presto://") + "/hive/default";
+    }
+
+    /** The Data Flow server's REST root, local or external. */
+    public String dataflowUri() {
+        return addressOf("dataflow", "http://127.0.0.1:" + port("dataflow"));
+    }
+
+    /** The Spark home SparkLauncher uses: {@code spark.home} if set, else the one the build assembled. */
+    public Path sparkHome() {
+        String configured = values.getProperty("spark.home", "").trim();
+        return configured.isEmpty() ? runtime("spark-runtime/target/spark-home") : Path.of(configured);
+    }
+
     public String kafkaBootstrap() {
         return isExternal("kafka") ? get("kafka.external") : "127.0.0.1:" + port("kafka");
     }

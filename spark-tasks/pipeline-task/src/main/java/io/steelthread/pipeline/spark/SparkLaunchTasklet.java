@@ -22,6 +22,9 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.item.ExecutionContext;
 import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.Ordered;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -30,7 +33,7 @@ import org.springframework.util.FileSystemUtils;
  * output; a stopped task (or a JVM shutdown) kills the Spark app, so no driver outlives its task. The row count
  * the application reports is put in the step's context as {@value #ROWS}.
  */
-public class SparkLaunchTasklet implements StoppableTasklet {
+public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener<ContextClosedEvent>, Ordered {
 
     public static final String ROWS = "spark.rows";
     /** A directory the application produced (compaction), from its result file. */
@@ -45,6 +48,8 @@ public class SparkLaunchTasklet implements StoppableTasklet {
     private final SparkApplication application;
     private volatile SparkAppHandle handle;
     private volatile boolean stopRequested;
+    /** Open while {@link #execute} runs, so that a context close can wait for the step to record its outcome. */
+    private volatile CountDownLatch running = new CountDownLatch(0);
 
     public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application) {
         this.spark = spark;
@@ -53,6 +58,16 @@ public class SparkLaunchTasklet implements StoppableTasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        running = new CountDownLatch(1);
+        try {
+            return launch(contribution, chunkContext);
+        }
+        finally {
+            running.countDown();
+        }
+    }
+
+    private RepeatStatus launch(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         ExecutionContext context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
         Path work = Files.createTempDirectory("spark-" + application.name() + "-");
         Path result = work.resolve("result.json");
@@ -80,8 +95,10 @@ public class SparkLaunchTasklet implements StoppableTasklet {
         args.add(result.toString());
         launcher.addAppArgs(args.toArray(String[]::new));
 
-        Thread killer = new Thread(this::kill, "spark-app-killer");
+        // SIGTERM (how Data Flow stops a local task) stops a streaming app between batches, a batch app at once.
+        Thread killer = new Thread(this::stopApplication, "spark-app-stopper");
         Runtime.getRuntime().addShutdownHook(killer);
+        SparkOutputFollower follower = new SparkOutputFollower(output, application.name());
         try {
             handle = launcher.startApplication(new SparkAppHandle.Listener() {
                 @Override
@@ -104,13 +121,18 @@ public class SparkLaunchTasklet implements StoppableTasklet {
                     }
                 }
             });
-            if (!done.await(spark.getTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (application.stopFile() != null) {
+                // A streaming application runs until it is stopped; the timeout is for batch applications.
+                done.await();
+            }
+            else if (!done.await(spark.getTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
                 throw new SparkApplicationFailedException(application.name() + " did not end within "
                         + spark.getTimeout() + "; killed. Spark's output:\n" + tail(output));
             }
         }
         finally {
+            follower.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(killer);
             }
@@ -155,6 +177,30 @@ public class SparkLaunchTasklet implements StoppableTasklet {
     @Override
     public void stop() {
         stopRequested = true;
+        stopApplication();
+    }
+
+    /**
+     * SIGTERM (how Data Flow stops a local task) closes the context: a tasklet that is a bean stops its application
+     * first, while the job repository and the log are still open, so the step ends with the application's outcome.
+     */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        stopApplication();
+        try {
+            running.await(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    private void stopApplication() {
         SparkAppHandle h = handle;
         if (application.stopFile() != null && h != null && !h.getState().isFinal()) {
             try {

@@ -1,4 +1,4 @@
-package io.steelthread.localstack.cli;
+package io.steelthread.dataflow.session;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * offsets when kcat is installed, else by the Kafka consumer that waited for them.
  */
 final class TopicTail implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrap;
     private final String topic;
@@ -82,6 +85,28 @@ final class TopicTail implements AutoCloseable {
             values.addAll(kcat(e.getKey(), start.get(e.getKey()), e.getValue()));
         }
         return values;
+    }
+
+    /** Events of a type in the whole topic (read committed), as a streaming query from the earliest offsets sees them. */
+    long countAll(String eventType) throws IOException {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long count = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("could not read " + topic + " to its end within 120 s");
+            }
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (eventType.equals(JSON.readTree(r.value()).path("event_type").asText())) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     private List<String> kcat(int partition, long offset, int count) throws IOException, InterruptedException {

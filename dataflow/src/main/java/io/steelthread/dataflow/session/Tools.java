@@ -1,4 +1,4 @@
-package io.steelthread.localstack.cli;
+package io.steelthread.dataflow.session;
 
 import java.io.File;
 import java.nio.file.Files;

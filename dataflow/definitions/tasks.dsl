@@ -1,0 +1,9 @@
+# Tasks, one per line: <name> = <definition>. Each is a job of the pipeline task (spark-tasks/README.md);
+# the settings every launch needs (broker, warehouse, Spark, HiveServer2, Presto) come from pipeline.properties.
+purchases-extract = pipeline-task --spring.batch.job.names=purchasesExtract
+spark-extract = pipeline-task --spring.batch.job.names=sparkExtract
+hive-ddl = pipeline-task --spring.batch.job.names=hiveDdl
+presto-validate = pipeline-task --spring.batch.job.names=prestoValidate
+sword-purchases-stream = pipeline-task --spring.batch.job.names=swordPurchasesStream
+filter-swords-stream = pipeline-task --spring.batch.job.names=swordPurchasesStream --steelthread.pipeline.stream.sink=console --steelthread.pipeline.stream.table=sword_purchases_console
+compact-partition = pipeline-task --spring.batch.job.names=compactPartition

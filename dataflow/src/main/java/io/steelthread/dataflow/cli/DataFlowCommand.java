@@ -1,0 +1,233 @@
+package io.steelthread.dataflow.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.steelthread.dataflow.client.PipelineClient;
+import io.steelthread.dataflow.model.Definitions;
+import io.steelthread.localstack.cli.StackSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import org.springframework.cloud.dataflow.rest.resource.StreamDefinitionResource;
+import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
+
+/** {@code ./steelthread dataflow apply | launch | status | logs | stop | undeploy | destroy}. */
+@Command(name = "dataflow", mixinStandardHelpOptions = true,
+        description = "Drive the pipeline through the Data Flow server (definitions in dataflow/definitions).",
+        subcommands = {DataFlowCommand.Apply.class, DataFlowCommand.Launch.class, DataFlowCommand.Status.class,
+                DataFlowCommand.Logs.class, DataFlowCommand.Stop.class, DataFlowCommand.Undeploy.class,
+                DataFlowCommand.Destroy.class})
+public final class DataFlowCommand {
+
+    @Option(names = "--definitions", description = "The definitions directory (default: dataflow/definitions).")
+    Path definitions;
+
+    final PrintStream out = System.out;
+
+    Definitions definitions() {
+        return StackDefinitions.load(StackSettings.load(), definitions);
+    }
+
+    PipelineClient client() {
+        return new PipelineClient(StackDefinitions.server(StackSettings.load()), out);
+    }
+
+    @Command(name = "apply", description = "Register the apps, create or update the stream and task definitions, deploy the streams: only what differs from the server. Prints the plan.")
+    static final class Apply implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Option(names = "--dry-run", description = "Print the plan only.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            parent.client().apply(parent.definitions(), dryRun);
+            return 0;
+        }
+    }
+
+    @Command(name = "launch", description = "Launch a task; by default wait for it and exit with its exit code, printing its log's end.")
+    static final class Launch implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Parameters(index = "0", description = "The task definition (tasks.dsl).")
+        String task;
+
+        @Parameters(index = "1..*", description = "Arguments for this launch (--key=value).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--no-wait", description = "Print the execution id and return.")
+        boolean noWait;
+
+        @Option(names = "--lines", defaultValue = "30", description = "Log lines shown at the end (default ${DEFAULT-VALUE}).")
+        int lines;
+
+        @Override
+        public Integer call() {
+            PipelineClient client = parent.client();
+            long id = client.launch(parent.definitions(), task, args);
+            parent.out.println("launched " + task + ": execution " + id);
+            if (noWait) {
+                return 0;
+            }
+            TaskExecutionResource done = client.await(id, Duration.ofHours(3));
+            parent.out.println(tail(client.log(done), lines));
+            parent.out.println(task + " (execution " + id + ") exit code " + done.getExitCode()
+                    + (done.getExitMessage() == null ? "" : ": " + done.getExitMessage())
+                    + (done.getErrorMessage() == null ? "" : "\n" + done.getErrorMessage().lines().findFirst().orElse("")));
+            return done.getExitCode() == null ? 1 : Math.min(done.getExitCode(), 255);
+        }
+    }
+
+    @Command(name = "status", description = "Streams and their apps (state, pid, URL), tasks and their last execution.")
+    static final class Status implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Override
+        public Integer call() {
+            PipelineClient client = parent.client();
+            Definitions d = parent.definitions();
+            printStatus(client, d, parent.out);
+            return 0;
+        }
+    }
+
+    static void printStatus(PipelineClient client, Definitions d, PrintStream out) {
+        out.printf("%-24s %-12s %s%n", "STREAM", "STATE", "DEFINITION");
+        for (Definitions.Stream s : d.streams()) {
+            String state = client.stream(s.name()).map(StreamDefinitionResource::getStatus).orElse("absent");
+            out.printf("%-24s %-12s %s%n", s.name(), state, s.dsl());
+            for (PipelineClient.AppInstance i : client.instances(s.name())) {
+                out.printf("  %-34s %-10s pid %-8s %s  log %s%n", i.instanceId(), i.state(),
+                        LocalProcesses.in(i.workingDir()).map(p -> String.valueOf(p.pid())).orElse("-"), i.url(), i.log());
+            }
+        }
+        out.printf("%-24s %-10s %-10s %-24s %s%n", "TASK", "EXECUTION", "EXIT CODE", "ENDED", "MESSAGE");
+        for (Definitions.Task t : d.tasks()) {
+            List<TaskExecutionResource> executions;
+            try {
+                executions = client.executions(t.name());
+            }
+            catch (RuntimeException e) {
+                executions = List.of();
+            }
+            TaskExecutionResource last = executions.isEmpty() ? null : executions.get(0);
+            out.printf("%-24s %-10s %-10s %-24s %s%n", t.name(), last == null ? "-" : last.getExecutionId(),
+                    last == null ? "-" : last.getEndTime() == null ? "running" : String.valueOf(last.getExitCode()),
+                    last == null || last.getEndTime() == null ? "-" : last.getEndTime().toInstant().toString(),
+                    last == null || last.getExitMessage() == null ? "" : last.getExitMessage());
+        }
+    }
+
+    @Command(name = "logs", description = "The log of a task's last execution, or of a stream app (game-api, event-processor).")
+    static final class Logs implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Parameters(index = "0", description = "A task or a stream app.")
+        String name;
+
+        @Option(names = "--lines", defaultValue = "100", description = "How many lines (default ${DEFAULT-VALUE}).")
+        int lines;
+
+        @Override
+        public Integer call() throws Exception {
+            PipelineClient client = parent.client();
+            Definitions d = parent.definitions();
+            for (Definitions.Stream s : d.streams()) {
+                for (PipelineClient.AppInstance i : client.instances(s.name())) {
+                    if (i.deploymentId().equals(s.name() + "." + name) && i.log() != null) {
+                        parent.out.println("==> " + i.log());
+                        parent.out.println(tail(java.nio.file.Files.readString(Path.of(i.log())), lines));
+                        return 0;
+                    }
+                }
+            }
+            d.task(name);
+            List<TaskExecutionResource> executions = client.executions(name);
+            if (executions.isEmpty()) {
+                parent.out.println(name + " has not run yet");
+                return 1;
+            }
+            parent.out.println(tail(client.log(executions.get(0)), lines));
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Stop a task's running executions (a streaming task stops between batches).")
+    static final class Stop implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Parameters(index = "0", description = "The task.")
+        String task;
+
+        @Override
+        public Integer call() {
+            PipelineClient client = parent.client();
+            parent.definitions().task(task);
+            List<TaskExecutionResource> running = client.running(task);
+            if (running.isEmpty()) {
+                parent.out.println(task + " is not running");
+                return 0;
+            }
+            for (TaskExecutionResource e : running) {
+                client.stop(e.getExecutionId());
+                TaskExecutionResource done = client.await(e.getExecutionId(), Duration.ofMinutes(3));
+                parent.out.println(task + " (execution " + e.getExecutionId() + ") stopped, exit code " + done.getExitCode());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "undeploy", description = "Undeploy the streams (their apps' processes end).")
+    static final class Undeploy implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Override
+        public Integer call() {
+            PipelineClient client = parent.client();
+            for (Definitions.Stream s : parent.definitions().streams()) {
+                if (client.stream(s.name()).isPresent()) {
+                    client.undeploy(s.name());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "destroy", description = "Remove the streams, tasks and app registrations of the definitions from the server.")
+    static final class Destroy implements Callable<Integer> {
+
+        @ParentCommand
+        DataFlowCommand parent;
+
+        @Override
+        public Integer call() {
+            parent.client().destroy(parent.definitions());
+            return 0;
+        }
+    }
+
+    static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}

@@ -1,0 +1,33 @@
+package io.steelthread.dataflow.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import io.steelthread.dataflow.model.Definitions;
+import io.steelthread.localstack.cli.StackSettings;
+
+import org.springframework.cloud.dataflow.rest.client.DataFlowTemplate;
+
+/** The definitions of {@code dataflow/definitions/} filled from the stack's settings, and the server they go to. */
+final class StackDefinitions {
+
+    private StackDefinitions() {
+    }
+
+    static Definitions load(StackSettings s, Path dir) {
+        return Definitions.load(dir == null ? s.project().resolve("dataflow/definitions") : dir, key -> switch (key) {
+            case "kafka.bootstrap" -> s.kafkaBootstrap();
+            case "warehouse" -> s.warehouse();
+            case "spark.home" -> s.sparkHome().toString();
+            case "spark.app-resource" -> s.appJar("spark-tasks/spark-jobs").toString();
+            case "hiveserver2.jdbc-url" -> s.hiveServer2JdbcUrl();
+            case "presto.jdbc-url" -> s.prestoJdbcUrl();
+            case "metastore.uri" -> s.metastoreUri();
+            default -> s.get(key);
+        }, module -> s.appJar(module).toUri().toString());
+    }
+
+    static DataFlowTemplate server(StackSettings s) {
+        return new DataFlowTemplate(URI.create(s.dataflowUri()));
+    }
+}

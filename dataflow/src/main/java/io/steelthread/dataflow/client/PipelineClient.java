@@ -1,0 +1,314 @@
+package io.steelthread.dataflow.client;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steelthread.dataflow.model.DefinitionException;
+import io.steelthread.dataflow.model.Definitions;
+
+import org.springframework.cloud.dataflow.core.ApplicationType;
+import org.springframework.cloud.dataflow.rest.client.DataFlowClientException;
+import org.springframework.cloud.dataflow.rest.client.DataFlowOperations;
+import org.springframework.cloud.dataflow.rest.resource.AppInstanceStatusResource;
+import org.springframework.cloud.dataflow.rest.resource.AppRegistrationResource;
+import org.springframework.cloud.dataflow.rest.resource.AppStatusResource;
+import org.springframework.cloud.dataflow.rest.resource.StreamDefinitionResource;
+import org.springframework.cloud.dataflow.rest.resource.TaskDefinitionResource;
+import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
+
+/**
+ * The pipeline's definitions on a Data Flow server, through its REST client: apply them (register, create, deploy;
+ * only what differs), launch tasks and wait for their exit codes, show status and logs, stop, undeploy, destroy.
+ */
+public final class PipelineClient {
+
+    /** Marks what apply created, and what it was created from (see {@link Definitions.Stream#fingerprint()}). */
+    static final String DESCRIPTION = "steelthread ";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataFlowOperations dataFlow;
+    private final PrintStream out;
+
+    public PipelineClient(DataFlowOperations dataFlow, PrintStream out) {
+        this.dataFlow = dataFlow;
+        this.out = out;
+    }
+
+    /** Compares the definitions with the server; nothing is changed until the plan's steps run. */
+    public Plan plan(Definitions definitions) {
+        Plan plan = new Plan();
+        Map<String, String> registered = new HashMap<>();
+        for (AppRegistrationResource app : dataFlow.appRegistryOperations().list()) {
+            registered.put(app.getType() + "." + app.getName(), app.getUri());
+        }
+        for (Definitions.App app : definitions.apps()) {
+            String current = registered.get(app.type() + "." + app.name());
+            Runnable register = () -> dataFlow.appRegistryOperations().register(app.name(),
+                    ApplicationType.valueOf(app.type()), app.uri(), null, true);
+            plan.add("app", app.type() + "." + app.name(), current == null ? "add" : current.equals(app.uri())
+                    ? "unchanged" : "change", app.uri(), register);
+        }
+
+        Map<String, TaskDefinitionResource> tasks = new HashMap<>();
+        dataFlow.taskOperations().list().forEach(t -> tasks.put(t.getName(), t));
+        for (Definitions.Task task : definitions.tasks()) {
+            TaskDefinitionResource current = tasks.get(task.name());
+            String description = DESCRIPTION + task.fingerprint();
+            Runnable create = () -> dataFlow.taskOperations().create(task.name(), task.dsl(), description);
+            String detail = task.declared() + " (+ pipeline.properties)";
+            if (current == null) {
+                plan.add("task", task.name(), "add", detail, create);
+            }
+            else if (!description.equals(current.getDescription())) {
+                plan.add("task", task.name(), "change", detail, () -> {
+                    dataFlow.taskOperations().destroy(task.name());
+                    create.run();
+                });
+            }
+            else {
+                plan.add("task", task.name(), "unchanged", "", () -> { });
+            }
+        }
+
+        Map<String, StreamDefinitionResource> streams = new HashMap<>();
+        dataFlow.streamOperations().list().forEach(s -> streams.put(s.getName(), s));
+        for (Definitions.Stream stream : definitions.streams()) {
+            StreamDefinitionResource current = streams.get(stream.name());
+            String description = DESCRIPTION + stream.fingerprint();
+            Runnable createAndDeploy = () -> {
+                dataFlow.streamOperations().createStream(stream.name(), stream.dsl(), description, false);
+                deploy(stream);
+            };
+            if (current == null) {
+                plan.add("stream", stream.name(), "add", stream.dsl() + " (and deploy)", createAndDeploy);
+            }
+            else if (!description.equals(current.getDescription())) {
+                plan.add("stream", stream.name(), "change", stream.dsl() + " (redeploy)", () -> {
+                    undeploy(stream.name());
+                    dataFlow.streamOperations().destroy(stream.name());
+                    createAndDeploy.run();
+                });
+            }
+            else if (!"deployed".equals(current.getStatus()) && !"deploying".equals(current.getStatus())) {
+                plan.add("stream", stream.name(), "deploy", "(" + current.getStatus() + ")", () -> deploy(stream));
+            }
+            else {
+                plan.add("stream", stream.name(), "unchanged", "(" + current.getStatus() + ")", () -> { });
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Prints the plan and, unless {@code dryRun}, runs its steps in order. A step the server rejects stops the
+     * apply with the server's message, naming the definition and what was applied before it.
+     */
+    public void apply(Definitions definitions, boolean dryRun) {
+        Plan plan = plan(definitions);
+        out.println("Data Flow plan (" + plan.changes().size() + " change" + (plan.changes().size() == 1 ? "" : "s")
+                + (dryRun ? ", dry run" : "") + "):");
+        plan.steps().forEach(out::println);
+        if (dryRun) {
+            return;
+        }
+        List<String> applied = new ArrayList<>();
+        for (Plan.Step step : plan.changes()) {
+            try {
+                step.apply().run();
+            }
+            catch (DataFlowClientException | DefinitionException e) {
+                String file = step.kind().equals("app") ? "apps.properties"
+                        : step.kind().equals("stream") ? "streams.dsl" : "tasks.dsl";
+                throw new ApplyException("Data Flow rejected " + step.kind() + " '" + step.name()
+                        + "' (dataflow/definitions/" + file + "): " + e.getMessage()
+                        + (applied.isEmpty() ? "; nothing was applied before it" : "; applied before it: " + applied), e);
+            }
+            applied.add(step.action() + " " + step.kind() + " " + step.name());
+        }
+        out.println("applied " + applied.size() + " change" + (applied.size() == 1 ? "" : "s"));
+    }
+
+    /** Deploys a stream and waits until Skipper reports it deployed (its apps healthy). */
+    public void deploy(Definitions.Stream stream) {
+        dataFlow.streamOperations().deploy(stream.name(), stream.deployProperties());
+        awaitStreamStatus(stream.name(), "deployed", Duration.ofMinutes(3));
+    }
+
+    /** Undeploys a stream and waits until the server reports it undeployed. */
+    public void undeploy(String stream) {
+        dataFlow.streamOperations().undeploy(stream);
+        awaitStreamStatus(stream, "undeployed", Duration.ofMinutes(2));
+    }
+
+    private void awaitStreamStatus(String stream, String wanted, Duration timeout) {
+        long start = System.nanoTime();
+        long lastPrint = start;
+        String status = "?";
+        while (System.nanoTime() - start < timeout.toNanos()) {
+            status = dataFlow.streamOperations().getStreamDefinition(stream).getStatus();
+            if (wanted.equals(status)) {
+                out.printf("  stream %s %s in %.1f s%n", stream, wanted, (System.nanoTime() - start) / 1e9);
+                return;
+            }
+            if (status.equals("failed") && wanted.equals("deployed")) {
+                throw new ApplyException("stream " + stream + " failed to deploy:\n" + appStates(stream), null);
+            }
+            if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
+                out.printf("  stream %s %s after %.0f s ...%n", stream, status, (System.nanoTime() - start) / 1e9);
+                lastPrint = System.nanoTime();
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        throw new ApplyException("stream " + stream + " still " + status + " after " + timeout.toSeconds() + " s, not "
+                + wanted + ":\n" + appStates(stream), null);
+    }
+
+    /** The stream's app instances as the deployer reports them: state, pid, URL, log file. */
+    public List<AppInstance> instances(String stream) {
+        List<AppInstance> instances = new ArrayList<>();
+        for (AppStatusResource app : dataFlow.runtimeOperations().status()) {
+            if (!app.getDeploymentId().startsWith(stream + ".")) {
+                continue;
+            }
+            for (AppInstanceStatusResource i : app.getInstances()) {
+                Map<String, String> a = i.getAttributes() == null ? Map.of() : i.getAttributes();
+                instances.add(new AppInstance(app.getDeploymentId(), i.getInstanceId(), i.getState(), a.get("url"),
+                        a.get("stdout"), a.get("working.dir")));
+            }
+        }
+        return instances;
+    }
+
+    /** One running copy of a stream app; {@code workingDir} is where a local deployer runs it. */
+    public record AppInstance(String deploymentId, String instanceId, String state, String url, String log,
+            String workingDir) {
+    }
+
+    private String appStates(String stream) {
+        StringBuilder b = new StringBuilder();
+        for (AppInstance i : instances(stream)) {
+            b.append("  ").append(i.instanceId()).append(' ').append(i.state()).append(" log ").append(i.log()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Launches a task with its deployer properties; returns the execution id. */
+    public long launch(Definitions definitions, String task, List<String> arguments) {
+        definitions.task(task);
+        Map<String, String> properties = new LinkedHashMap<>(definitions.taskDeployer());
+        return dataFlow.taskOperations().launch(task, properties, arguments, null);
+    }
+
+    /** Waits for an execution to end, printing progress; returns its final record. */
+    public TaskExecutionResource await(long executionId, Duration timeout) {
+        long start = System.nanoTime();
+        long lastPrint = start;
+        while (true) {
+            TaskExecutionResource e = dataFlow.taskOperations().taskExecutionStatus(executionId);
+            if (e.getEndTime() != null) {
+                return e;
+            }
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new ApplyException("task execution " + executionId + " (" + e.getTaskName() + ") still running after "
+                        + timeout.toSeconds() + " s", null);
+            }
+            if (System.nanoTime() - lastPrint > Duration.ofSeconds(15).toNanos()) {
+                out.printf("  %s (execution %d) running for %.0f s ...%n", e.getTaskName(), executionId,
+                        (System.nanoTime() - start) / 1e9);
+                lastPrint = System.nanoTime();
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    public TaskExecutionResource execution(long executionId) {
+        return dataFlow.taskOperations().taskExecutionStatus(executionId);
+    }
+
+    /** The log of an execution as the platform kept it (stdout and stderr of the task's process). */
+    public String log(TaskExecutionResource execution) {
+        if (execution.getExternalExecutionId() == null) {
+            return "";
+        }
+        String log = Optional.ofNullable(dataFlow.taskOperations().taskExecutionLog(execution.getExternalExecutionId(),
+                execution.getPlatformName() == null ? "default" : execution.getPlatformName())).orElse("");
+        // The server answers with the log as a JSON string.
+        if (log.startsWith("\"")) {
+            try {
+                return JSON.readValue(log, String.class);
+            }
+            catch (JsonProcessingException e) {
+                return log;
+            }
+        }
+        return log;
+    }
+
+    /** Asks the platform to stop an execution (a local task gets SIGTERM). */
+    public void stop(long executionId) {
+        dataFlow.taskOperations().stop(String.valueOf(executionId));
+    }
+
+    /** Running executions of a task, newest first. */
+    public List<TaskExecutionResource> running(String task) {
+        return executions(task).stream().filter(e -> e.getEndTime() == null).toList();
+    }
+
+    public List<TaskExecutionResource> executions(String task) {
+        return StreamSupport.stream(dataFlow.taskOperations().executionListByTaskName(task).spliterator(), false)
+                .toList();
+    }
+
+    public Optional<StreamDefinitionResource> stream(String name) {
+        return StreamSupport.stream(dataFlow.streamOperations().list().spliterator(), false)
+                .filter(s -> s.getName().equals(name)).findFirst();
+    }
+
+    /** Removes the streams, tasks and app registrations of the definitions (undeploying first). */
+    public void destroy(Definitions definitions) {
+        for (Definitions.Stream s : definitions.streams()) {
+            if (stream(s.name()).isPresent()) {
+                undeploy(s.name());
+                dataFlow.streamOperations().destroy(s.name());
+                out.println("  destroyed stream " + s.name());
+            }
+        }
+        for (Definitions.Task t : definitions.tasks()) {
+            boolean exists = StreamSupport.stream(dataFlow.taskOperations().list().spliterator(), false)
+                    .anyMatch(d -> d.getName().equals(t.name()));
+            if (exists) {
+                dataFlow.taskOperations().destroy(t.name());
+                out.println("  destroyed task " + t.name());
+            }
+        }
+        for (Definitions.App a : definitions.apps()) {
+            try {
+                dataFlow.appRegistryOperations().unregister(a.name(), ApplicationType.valueOf(a.type()));
+                out.println("  unregistered " + a.type() + "." + a.name());
+            }
+            catch (DataFlowClientException notRegistered) {
+                // Already gone.
+            }
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
