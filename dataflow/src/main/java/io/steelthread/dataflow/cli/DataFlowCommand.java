@@ -84,8 +84,7 @@ public final class DataFlowCommand {
             TaskExecutionResource done = client.await(id, Duration.ofHours(3));
             parent.out.println(tail(client.log(done), lines));
             parent.out.println(task + " (execution " + id + ") exit code " + done.getExitCode()
-                    + (done.getExitMessage() == null ? "" : ": " + done.getExitMessage())
-                    + (done.getErrorMessage() == null ? "" : "\n" + done.getErrorMessage().lines().findFirst().orElse("")));
+                    + (done.getExitMessage() == null ? "" : ": " + done.getExitMessage()));
             return done.getExitCode() == null ? 1 : Math.min(done.getExitCode(), 255);
         }
     }

@@ -39,7 +39,8 @@ public final class SteelthreadCommand {
 
     /** Exit codes: 0 done, 1 error, 2 a server failed to start, 3 a step of the demo failed. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new SteelthreadCommand());
+        // Task arguments are options of the task (launch hive-ddl --steelthread.pipeline.hive.tables=…), not of ours.
+        CommandLine cli = new CommandLine(new SteelthreadCommand()).setUnmatchedOptionsArePositionalParams(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("steelthread: " + e.getMessage());
             return e instanceof ServerStartException ? 2 : e instanceof SeedSession.StepFailed ? 3 : 1;

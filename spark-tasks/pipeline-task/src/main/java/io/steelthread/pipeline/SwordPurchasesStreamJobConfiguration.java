@@ -10,6 +10,7 @@ import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.configuration.annotation.JobBuilderFactory;
 import org.springframework.batch.core.configuration.annotation.StepBuilderFactory;
+import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.launch.support.RunIdIncrementer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +25,7 @@ public class SwordPurchasesStreamJobConfiguration {
 
     /** A bean, so that closing the context (SIGTERM) stops the query between batches before the task ends. */
     @Bean
-    SparkLaunchTasklet sparkStreamTasklet(PipelineProperties properties) {
+    SparkLaunchTasklet sparkStreamTasklet(PipelineProperties properties, JobExplorer jobExplorer) {
         PipelineProperties.Stream stream = properties.getStream();
         // Without a checkpoint a restarted query would re-read the topic and duplicate the table.
         String checkpoint = stream.getCheckpoint() == null || stream.getCheckpoint().isBlank()
@@ -40,7 +41,7 @@ public class SwordPurchasesStreamJobConfiguration {
         }
         SparkApplication app = new SparkApplication("StreamEventsJob", "io.steelthread.spark.StreamEventsJob", args,
                 stopFile);
-        return new SparkLaunchTasklet(properties.getSpark(), app);
+        return new SparkLaunchTasklet(properties.getSpark(), app).awaitingJobEndOnClose(jobExplorer);
     }
 
     @Bean

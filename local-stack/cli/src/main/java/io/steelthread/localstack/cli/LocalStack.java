@@ -105,6 +105,11 @@ public final class LocalStack {
         return state.find(server).filter(RunState.Entry::isAlive);
     }
 
+    /** The pid of a server this stack started and that is running. */
+    public Optional<Long> pid(String server) {
+        return running(server).map(RunState.Entry::pid);
+    }
+
     public void status() {
         status(SERVERS);
     }

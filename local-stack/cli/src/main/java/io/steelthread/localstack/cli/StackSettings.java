@@ -84,9 +84,11 @@ public final class StackSettings {
         return isExternal(server) ? get(server + ".external") : localAddress;
     }
 
+    /** The table storage root, without a trailing slash (Path.toUri adds one once the directory exists). */
     public String warehouse() {
         String configured = values.getProperty("warehouse", "").trim();
-        return configured.isEmpty() ? home.resolve("warehouse").toUri().toString() : configured;
+        String root = configured.isEmpty() ? home.resolve("warehouse").toUri().toString() : configured;
+        return root.replaceAll("/+$", "");
     }
 
     public String metastoreUri() {

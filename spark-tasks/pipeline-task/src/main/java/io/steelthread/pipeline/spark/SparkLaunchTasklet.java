@@ -17,7 +17,9 @@ import org.apache.spark.launcher.SparkLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.item.ExecutionContext;
@@ -50,6 +52,8 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
     private volatile boolean stopRequested;
     /** Open while {@link #execute} runs, so that a context close can wait for the step to record its outcome. */
     private volatile CountDownLatch running = new CountDownLatch(0);
+    private volatile Long jobExecutionId;
+    private JobExplorer jobExplorer;
 
     public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application) {
         this.spark = spark;
@@ -59,6 +63,7 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         running = new CountDownLatch(1);
+        jobExecutionId = chunkContext.getStepContext().getStepExecution().getJobExecutionId();
         try {
             return launch(contribution, chunkContext);
         }
@@ -189,10 +194,25 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
         stopApplication();
         try {
             running.await(10, TimeUnit.SECONDS);
+            Long id = jobExecutionId;
+            // The job records its end after the step; the repository must still be open then.
+            for (int i = 0; i < 100 && jobExplorer != null && id != null; i++) {
+                JobExecution job = jobExplorer.getJobExecution(id);
+                if (job == null || job.getEndTime() != null) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** On a context close, wait (10 s at most) for the job running this tasklet to record its end. */
+    public SparkLaunchTasklet awaitingJobEndOnClose(JobExplorer explorer) {
+        this.jobExplorer = explorer;
+        return this;
     }
 
     @Override

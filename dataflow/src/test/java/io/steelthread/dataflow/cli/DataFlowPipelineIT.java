@@ -1,0 +1,284 @@
+package io.steelthread.dataflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steelthread.dataflow.client.PipelineClient;
+import io.steelthread.localstack.Ports;
+import io.steelthread.localstack.cli.LocalStack;
+import io.steelthread.localstack.cli.StackSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.cloud.dataflow.rest.client.DataFlowTemplate;
+import org.springframework.cloud.dataflow.rest.resource.JobExecutionThinResource;
+import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
+
+/**
+ * The README's main command on the real stack, on free ports in a temporary home: {@code ./steelthread demo --keep}
+ * plays the seed's whole session through Data Flow; then what it left is checked through Data Flow, Presto and
+ * Kafka, the client's failure paths are tried, the dashboard is read in Chromium, and {@code down} must leave no
+ * process and no port behind.
+ */
+class DataFlowPipelineIT {
+
+    static final List<String> PORTS = List.of("kafka.port", "kafka.controller-port", "metastore.port",
+            "hiveserver2.port", "presto.port", "skipper.port", "dataflow.port", "prometheus.port", "source.port",
+            "processor.port");
+    static final int ROUNDS = 2;
+
+    @TempDir
+    static Path home;
+
+    static Map<String, Integer> ports = new LinkedHashMap<>();
+    static int demoExit;
+    static String demoOutput;
+    static long lastDemoExecution;
+    static final List<Long> pids = new ArrayList<>();
+
+    static String lastOutput = "";
+    static String lastError = "";
+
+    @BeforeAll
+    static void playTheSeedsSession() throws Exception {
+        StringBuilder props = new StringBuilder();
+        for (String key : PORTS) {
+            int port = Ports.free();
+            ports.put(key, port);
+            props.append(key).append('=').append(port).append('\n');
+        }
+        Files.writeString(home.resolve("stack.properties"), props.toString());
+        demoExit = cli("demo", "--keep", "--rounds", String.valueOf(ROUNDS));
+        demoOutput = lastOutput + lastError;
+        lastDemoExecution = executions().stream().mapToLong(TaskExecutionResource::getExecutionId).max().orElse(0);
+        LocalStack stack = new LocalStack(settings(), new PrintStream(new ByteArrayOutputStream()));
+        for (String server : LocalStack.SERVERS) {
+            stack.pid(server).ifPresent(pids::add);
+        }
+        client().instances("game-events").forEach(i -> LocalProcesses.in(i.workingDir()).ifPresent(p -> pids.add(p.pid())));
+    }
+
+    @AfterAll
+    static void downLeavesNothing() throws Exception {
+        assertThat(cli("down")).as(lastError).isZero();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d alive", pid).isFalse();
+        }
+        Thread.sleep(500);
+        ports.forEach((key, port) -> assertThat(Ports.isOpen(port)).as("%s %d still open", key, port).isFalse());
+    }
+
+    @Test
+    void theDemoPlaysTheSeedsWholeSession() throws Exception {
+        assertThat(demoExit).as(demoOutput).isZero();
+        assertThat(demoOutput).contains("40 of 40 events reached 'events'")
+                .contains("stream game-events deployed")
+                .contains("the sword purchases it printed: 20")
+                .contains("the seed's session done in");
+        String selectAll = demoOutput.substring(demoOutput.indexOf("presto:default> select * from purchases;"));
+        assertThat(selectAll.substring(0, selectAll.indexOf(" rows)") + 6)).endsWith("(20 rows)");
+
+        try (Connection presto = DriverManager.getConnection(settings().prestoJdbcUrl(), "it", null);
+                Statement s = presto.createStatement()) {
+            ResultSet purchases = s.executeQuery("select count(*), count(distinct event_id) from purchases");
+            purchases.next();
+            assertThat(purchases.getLong(1)).isEqualTo(20);
+            assertThat(purchases.getLong(2)).isEqualTo(20);
+            // Every sword purchase the game API logged: the batch half's 20, the console stream's 20, the rounds'.
+            long inTopic = swordPurchasesInTopic();
+            assertThat(inTopic).isEqualTo(40 + ROUNDS * 10L);
+            ResultSet streamed = s.executeQuery("select count(*), count(distinct event_id) from sword_purchases");
+            streamed.next();
+            assertThat(streamed.getLong(1)).isEqualTo(inTopic);
+            assertThat(streamed.getLong(2)).isEqualTo(inTopic);
+        }
+    }
+
+    @Test
+    void everyTaskExecutionOfTheDemoIsRecordedWithExitCodeZero() {
+        List<TaskExecutionResource> demo = executions().stream()
+                .filter(e -> e.getExecutionId() <= lastDemoExecution).toList();
+        assertThat(demo).extracting(TaskExecutionResource::getTaskName).contains("purchases-extract",
+                "filter-swords-stream", "hive-ddl", "sword-purchases-stream", "compact-partition");
+        assertThat(demo).allSatisfy(e -> {
+            assertThat(e.getEndTime()).as("%s ended", e.getTaskName()).isNotNull();
+            assertThat(e.getExitCode()).as("%s exit code", e.getTaskName()).isZero();
+        });
+        List<JobExecutionThinResource> jobs = new ArrayList<>();
+        dataFlow().jobOperations().executionThinListByJobName("purchasesExtract").forEach(jobs::add);
+        assertThat(jobs).isNotEmpty().allSatisfy(j -> {
+            assertThat(j.getStatus().toString()).isEqualTo("COMPLETED");
+            assertThat(j.getStepExecutionCount()).isEqualTo(3);
+        });
+        List<JobExecutionThinResource> streams = new ArrayList<>();
+        dataFlow().jobOperations().executionThinListByJobName("swordPurchasesStream").forEach(streams::add);
+        assertThat(streams).hasSize(2).allSatisfy(j -> assertThat(j.getStatus().toString()).isEqualTo("COMPLETED"));
+        assertThat(client().stream("game-events").orElseThrow().getStatus()).isEqualTo("deployed");
+    }
+
+    @Test
+    void aFailingTaskIsRecordedWithItsExitCodeAndMessageAndLaunchExitsNonZero() {
+        int exit = cli("dataflow", "launch", "presto-validate", "--steelthread.pipeline.presto.expected-rows=999");
+        assertThat(exit).as(lastOutput + lastError).isNotZero();
+        assertThat(lastOutput).contains("presto-validate").contains("expected 999");
+        TaskExecutionResource failed = client().executions("presto-validate").stream()
+                .max(java.util.Comparator.comparingLong(TaskExecutionResource::getExecutionId)).orElseThrow();
+        assertThat(failed.getExitCode()).isNotZero();
+        assertThat(failed.getExitMessage()).contains("hive.default.purchases has 20 rows in Presto, expected 999");
+    }
+
+    @Test
+    void aSecondApplyChangesNothing() {
+        assertThat(cli("dataflow", "apply")).as(lastError).isZero();
+        assertThat(lastOutput).contains("Data Flow plan (0 changes)").contains("applied 0 changes");
+    }
+
+    @Test
+    void aDefinitionTheServerRejectsIsReportedWithItsMessageAndFile() throws Exception {
+        Path definitions = Files.createDirectories(home.resolve("broken-definitions"));
+        try (var files = Files.list(settings().project().resolve("dataflow/definitions"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, definitions.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(definitions.resolve("tasks.dsl"), "broken-task = no-such-app --x=1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        int exit = cli("dataflow", "--definitions", definitions.toString(), "apply");
+        assertThat(exit).isEqualTo(1);
+        assertThat(lastOutput).contains("add       task     broken-task");
+        assertThat(lastError).contains("Data Flow rejected task 'broken-task' (dataflow/definitions/tasks.dsl)")
+                .contains("no-such-app").contains("nothing was applied before it");
+        assertThat(StreamSupport.stream(dataFlow().taskOperations().list().spliterator(), false))
+                .noneMatch(t -> t.getName().equals("broken-task"));
+    }
+
+    @Test
+    void theDashboardShowsTheStreamTheTaskExecutionsAndTheJobSteps() throws Exception {
+        Path chromium = findOnPath("chromium").orElse(null);
+        assumeTrue(chromium != null, "chromium not installed (Debian package chromium): the dashboard is not checked in a browser");
+        String dashboard = settings().dataflowUri() + "/dashboard/#/";
+        assertThat(render(chromium, dashboard + "streams/list", "streams")).contains("game-events").containsIgnoringCase("deployed");
+        assertThat(render(chromium, dashboard + "tasks-jobs/task-executions", "task-executions"))
+                .contains("purchases-extract").contains("sword-purchases-stream").contains("compact-partition");
+        long job = dataFlow().jobOperations().executionThinListByJobName("purchasesExtract").getContent().iterator().next()
+                .getExecutionId();
+        assertThat(render(chromium, dashboard + "tasks-jobs/job-executions/" + job, "job-steps"))
+                .contains("purchasesExtract").contains("sparkExtract").contains("hiveDdl").contains("prestoValidate")
+                .contains("COMPLETED");
+    }
+
+    /** The page's DOM after the app rendered it; a screenshot of it is kept under target/dashboard. */
+    private static String render(Path chromium, String url, String name) throws Exception {
+        Path shots = Files.createDirectories(settings().project().resolve("dataflow/target/dashboard"));
+        List<String> common = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--window-size=1400,900", "--virtual-time-budget=15000");
+        List<String> shot = new ArrayList<>(common);
+        shot.addAll(List.of("--screenshot=" + shots.resolve(name + ".png"), url));
+        run(shot);
+        List<String> dom = new ArrayList<>(common);
+        dom.addAll(List.of("--dump-dom", url));
+        return run(dom);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private static java.util.Optional<Path> findOnPath(String name) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+    }
+
+    private static long swordPurchasesInTopic() throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings().kafkaBootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ObjectMapper json = new ObjectMapper();
+        long count = 0;
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor("events").stream()
+                    .map(i -> new TopicPartition("events", i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            var end = c.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(500))) {
+                    if ("purchase_sword".equals(json.readTree(r.value()).path("event_type").asText())) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private static List<TaskExecutionResource> executions() {
+        return StreamSupport.stream(dataFlow().taskOperations().executionList().spliterator(), false).toList();
+    }
+
+    private static StackSettings settings() {
+        System.setProperty("steelthread.home", home.toString());
+        return StackSettings.load();
+    }
+
+    private static DataFlowTemplate dataFlow() {
+        return new DataFlowTemplate(URI.create(settings().dataflowUri()));
+    }
+
+    private static PipelineClient client() {
+        return new PipelineClient(dataFlow(), new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    private static int cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            System.setProperty("steelthread.home", home.toString());
+            return SteelthreadCommand.run(args);
+        }
+        finally {
+            System.setOut(out);
+            System.setErr(err);
+            lastOutput = o.toString(StandardCharsets.UTF_8);
+            lastError = e.toString(StandardCharsets.UTF_8);
+            out.print(lastOutput);
+            err.print(lastError);
+        }
+    }
+}
