@@ -63,6 +63,7 @@ class DataFlowPipelineIT {
     static String demoOutput;
     static long lastDemoExecution;
     static final List<Long> pids = new ArrayList<>();
+    static final Map<Long, String> names = new LinkedHashMap<>();
 
     static String lastOutput = "";
     static String lastError = "";
@@ -81,9 +82,11 @@ class DataFlowPipelineIT {
         lastDemoExecution = executions().stream().mapToLong(TaskExecutionResource::getExecutionId).max().orElse(0);
         LocalStack stack = new LocalStack(settings(), new PrintStream(new ByteArrayOutputStream()));
         for (String server : LocalStack.SERVERS) {
-            stack.pid(server).ifPresent(pids::add);
+            stack.pid(server).ifPresent(pid -> names.put(pid, server));
         }
-        client().instances("game-events").forEach(i -> LocalProcesses.in(i.workingDir()).ifPresent(p -> pids.add(p.pid())));
+        client().instances("game-events").forEach(i -> LocalProcesses.in(i.workingDir())
+                .ifPresent(p -> names.put(p.pid(), i.instanceId())));
+        pids.addAll(names.keySet());
     }
 
     @AfterAll
@@ -143,6 +146,30 @@ class DataFlowPipelineIT {
         dataFlow().jobOperations().executionThinListByJobName("swordPurchasesStream").forEach(streams::add);
         assertThat(streams).hasSize(2).allSatisfy(j -> assertThat(j.getStatus().toString()).isEqualTo("COMPLETED"));
         assertThat(client().stream("game-events").orElseThrow().getStatus()).isEqualTo("deployed");
+    }
+
+    /**
+     * Nothing in the stack authenticates, and Data Flow and Skipper run whatever app they are given: every port
+     * any of its processes listens on is on loopback. The exceptions are named, each a server without a setting for
+     * it: the Hive 3.1.3 metastore's thrift port, and two internal random ports of Presto 0.287 (its Drift thrift
+     * server and the JMX agent's RMI export); Presto's HTTP port is on loopback.
+     */
+    @Test
+    void everyPortTheStackOpensIsOnLoopback() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/net")), "no /proc: listening sockets are read from Linux's /proc");
+        assertThat(names.values()).contains("kafka", "presto", "skipper", "dataflow", "game-events.game-api-v1-0",
+                "game-events.event-processor-v1-0");
+        List<String> exposed = new ArrayList<>();
+        for (Map.Entry<Long, String> process : names.entrySet()) {
+            List<ListeningSockets.Socket> sockets = ListeningSockets.of(process.getKey());
+            assertThat(sockets).as("%s listens", process.getValue()).isNotEmpty();
+            sockets.stream().filter(socket -> !socket.loopback())
+                    .forEach(socket -> exposed.add(process.getValue() + " " + socket));
+        }
+        int prestoHttp = ports.get("presto.port");
+        assertThat(exposed).allSatisfy(e -> assertThat(e).matches("metastore .*:" + ports.get("metastore.port")
+                + "|presto .*:(?!" + prestoHttp + "$)[0-9]+"));
+        assertThat(exposed.stream().filter(e -> e.startsWith("presto "))).hasSizeLessThanOrEqualTo(2);
     }
 
     @Test

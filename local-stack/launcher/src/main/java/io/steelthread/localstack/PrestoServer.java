@@ -65,6 +65,8 @@ public final class PrestoServer extends ProcessServer {
         config.put("http-server.http.port", String.valueOf(settings.port()));
         config.put("discovery-server.enabled", "true");
         config.put("discovery.uri", address());
+        // The admin HTTP port (a second, random one) is not needed.
+        config.put("http-server.admin.enabled", "false");
         // Sized for a laptop-class heap: per-node query memory plus headroom stay below -Xmx.
         config.put("query.max-memory", "512MB");
         config.put("query.max-memory-per-node", "384MB");
@@ -85,7 +87,10 @@ public final class PrestoServer extends ProcessServer {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heap(), "-XX:+UseG1GC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true"));
         OPENS.forEach(p -> jvm.add("--add-opens=" + p + "=ALL-UNNAMED"));
-        jvm.addAll(List.of("-Dnode.environment=steelthread", "-Dnode.id=steelthread-1",
+        // Every port of the server on loopback: its HTTP port and the internal ones.
+        jvm.addAll(List.of("-Dnode.environment=steelthread", "-Dnode.id=steelthread-1", "-Dnode.bind-ip=127.0.0.1",
+                "-Dnode.internal-address=127.0.0.1", "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dnode.data-dir=" + settings.home().resolve("data"), "-Dconfig=" + etc.resolve("config.properties"),
                 "-Dlog.levels-file=" + etc.resolve("log.properties"), "-Dplugin.dir=" + settings.plugins(),
                 "-Dcatalog.config-dir=" + etc.resolve("catalog")));

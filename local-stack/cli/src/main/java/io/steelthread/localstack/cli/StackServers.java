@@ -55,7 +55,7 @@ final class StackServers {
                             "spring.datasource.username", "sa",
                             "spring.datasource.driver-class-name", "org.h2.Driver",
                             "spring.cloud.skipper.server.platform.local.accounts.default.working-directories-root",
-                            home.resolve("skipper/work").toString()),
+                            home.resolve("skipper/work").toString(), "server.address", LOOPBACK),
                     home, "/api/about").withStartTimeout(s.startTimeout());
             case "dataflow" -> new SpringBootApp("dataflow", s.runtime("dataflow-runtime/target/dataflow-server.jar"),
                     s.port("dataflow"), jvm("dataflow"), dataflowProperties(home), home, "/about")
@@ -64,10 +64,11 @@ final class StackServers {
                     jvm("processor"), withBroker(Map.of(
                             "spring.cloud.stream.bindings.input.destination", s.get("topics.raw"),
                             "spring.cloud.stream.bindings.output.destination", s.get("topics.events"),
-                            "steelthread.processor.dlq-topic", s.get("topics.dlq"))), home)
+                            "steelthread.processor.dlq-topic", s.get("topics.dlq"), "server.address", LOOPBACK)), home)
                     .withStartTimeout(s.startTimeout());
             case "source" -> SpringBootApp.projectApp("source", s.appJar("source-app"), s.port("source"), jvm("source"),
-                    withBroker(Map.of("spring.cloud.stream.bindings.output.destination", s.get("topics.raw"))), home)
+                    withBroker(Map.of("spring.cloud.stream.bindings.output.destination", s.get("topics.raw"),
+                            "server.address", LOOPBACK)), home)
                     .withStartTimeout(s.startTimeout());
             case "prometheus" -> PrometheusServer.findBinary().map(binary -> new PrometheusServer(
                     new PrometheusServer.Settings(home.resolve("prometheus"), s.port("prometheus"), binary,
@@ -90,9 +91,17 @@ final class StackServers {
 
     static final String HEALTH_TOPIC = "steelthread.health";
 
+    /**
+     * Every server of the stack listens on loopback only: nothing in it has authentication, and Data Flow and
+     * Skipper run any app they are given.
+     */
+    static final String LOOPBACK = "127.0.0.1";
+
     private List<String> jvm(String server) {
         List<String> options = new ArrayList<>();
         options.add("-Xmx" + s.heap(server));
+        // H2's AUTO_SERVER mode (Data Flow's and Skipper's databases, shared with their tasks) opens a TCP port.
+        options.add("-Dh2.bindAddress=" + LOOPBACK);
         options.addAll(s.jvmOptions(server));
         return options;
     }
@@ -110,6 +119,7 @@ final class StackServers {
         p.put("spring.datasource.username", "sa");
         p.put("spring.datasource.driver-class-name", "org.h2.Driver");
         p.put("spring.cloud.skipper.client.serverUri", "http://127.0.0.1:" + s.port("skipper") + "/api");
+        p.put("server.address", LOOPBACK);
         p.put("spring.cloud.dataflow.task.platform.local.accounts[default].working-directories-root",
                 home.resolve("dataflow/work").toString());
         // Data Flow gives stream apps no broker address of its own.
