@@ -82,7 +82,7 @@ public final class DataFlowCommand {
                 return 0;
             }
             TaskExecutionResource done = client.await(id, Duration.ofHours(3));
-            parent.out.println(tail(client.log(done), lines));
+            parent.out.println(PipelineClient.tail(client.log(done), lines));
             parent.out.println(task + " (execution " + id + ") exit code " + done.getExitCode()
                     + (done.getExitMessage() == null ? "" : ": " + done.getExitMessage()));
             return done.getExitCode() == null ? 1 : Math.min(done.getExitCode(), 255);
@@ -116,14 +116,13 @@ public final class DataFlowCommand {
         }
         out.printf("%-24s %-10s %-10s %-24s %s%n", "TASK", "EXECUTION", "EXIT CODE", "ENDED", "MESSAGE");
         for (Definitions.Task t : d.tasks()) {
-            List<TaskExecutionResource> executions;
+            TaskExecutionResource last;
             try {
-                executions = client.executions(t.name());
+                last = client.last(t.name()).orElse(null);
             }
             catch (RuntimeException e) {
-                executions = List.of();
+                last = null;
             }
-            TaskExecutionResource last = executions.isEmpty() ? null : executions.get(0);
             out.printf("%-24s %-10s %-10s %-24s %s%n", t.name(), last == null ? "-" : last.getExecutionId(),
                     last == null ? "-" : last.getEndTime() == null ? "running" : String.valueOf(last.getExitCode()),
                     last == null || last.getEndTime() == null ? "-" : last.getEndTime().toInstant().toString(),
@@ -151,18 +150,18 @@ public final class DataFlowCommand {
                 for (PipelineClient.AppInstance i : client.instances(s.name())) {
                     if (i.deploymentId().equals(s.name() + "." + name) && i.log() != null) {
                         parent.out.println("==> " + i.log());
-                        parent.out.println(tail(java.nio.file.Files.readString(Path.of(i.log())), lines));
+                        parent.out.println(PipelineClient.tail(java.nio.file.Files.readString(Path.of(i.log())), lines));
                         return 0;
                     }
                 }
             }
             d.task(name);
-            List<TaskExecutionResource> executions = client.executions(name);
-            if (executions.isEmpty()) {
+            var last = client.last(name);
+            if (last.isEmpty()) {
                 parent.out.println(name + " has not run yet");
                 return 1;
             }
-            parent.out.println(tail(client.log(executions.get(0)), lines));
+            parent.out.println(PipelineClient.tail(client.log(last.get()), lines));
             return 0;
         }
     }
@@ -223,10 +222,5 @@ public final class DataFlowCommand {
             parent.client().destroy(parent.definitions());
             return 0;
         }
-    }
-
-    static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }

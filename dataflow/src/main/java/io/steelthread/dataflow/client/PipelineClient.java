@@ -264,6 +264,11 @@ public final class PipelineClient {
         return executions(task).stream().filter(e -> e.getEndTime() == null).toList();
     }
 
+    /** The newest execution of a task. */
+    public Optional<TaskExecutionResource> last(String task) {
+        return executions(task).stream().max(java.util.Comparator.comparingLong(TaskExecutionResource::getExecutionId));
+    }
+
     public List<TaskExecutionResource> executions(String task) {
         return StreamSupport.stream(dataFlow.taskOperations().executionListByTaskName(task).spliterator(), false)
                 .toList();
@@ -300,6 +305,12 @@ public final class PipelineClient {
                 // Already gone.
             }
         }
+    }
+
+    /** The last {@code lines} lines of a log. */
+    public static String tail(String log, int lines) {
+        List<String> all = log.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     static void sleep(Duration d) {

@@ -228,7 +228,7 @@ public final class SeedSession {
         out.println(task + " (execution " + id + ") exit code " + done.getExitCode());
         if (done.getExitCode() == null || done.getExitCode() != 0) {
             throw new StepFailed(task + " exited " + done.getExitCode() + ": " + done.getExitMessage() + "\n"
-                    + tail(client.log(done), 30));
+                    + PipelineClient.tail(client.log(done), 30));
         }
         return done;
     }
@@ -240,7 +240,7 @@ public final class SeedSession {
         out.println(task + " (execution " + id + ") stopped, exit code " + done.getExitCode());
         String log = client.log(done);
         if (!log.contains("Spark application StreamEventsJob: FINISHED")) {
-            throw new StepFailed(task + " did not stop its Spark query between batches:\n" + tail(log, 30));
+            throw new StepFailed(task + " did not stop its Spark query between batches:\n" + PipelineClient.tail(log, 30));
         }
     }
 
@@ -254,7 +254,7 @@ public final class SeedSession {
             }
             if (e.getEndTime() != null) {
                 throw new StepFailed(e.getTaskName() + " ended (exit " + e.getExitCode() + ") before '" + text + "':\n"
-                        + tail(log, 30));
+                        + PipelineClient.tail(log, 30));
             }
             Thread.sleep(1000);
         }
@@ -279,10 +279,5 @@ public final class SeedSession {
 
     private String gameApi(String path) {
         return "http://localhost:" + settings.port("source") + path;
-    }
-
-    static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }
