@@ -177,17 +177,9 @@ public final class DataFlowCommand {
 
         @Override
         public Integer call() {
-            PipelineClient client = parent.client();
             parent.definitions().task(task);
-            List<TaskExecutionResource> running = client.running(task);
-            if (running.isEmpty()) {
+            if (parent.client().stopRunning(task, Duration.ofMinutes(3)).isEmpty()) {
                 parent.out.println(task + " is not running");
-                return 0;
-            }
-            for (TaskExecutionResource e : running) {
-                client.stop(e.getExecutionId());
-                TaskExecutionResource done = client.await(e.getExecutionId(), Duration.ofMinutes(3));
-                parent.out.println(task + " (execution " + e.getExecutionId() + ") stopped, exit code " + done.getExitCode());
             }
             return 0;
         }

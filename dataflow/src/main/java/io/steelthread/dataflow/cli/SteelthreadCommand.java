@@ -82,11 +82,7 @@ public final class SteelthreadCommand {
                 PipelineClient client = new PipelineClient(StackDefinitions.server(s), out);
                 Definitions definitions = StackDefinitions.load(s, null);
                 for (Definitions.Task t : definitions.tasks()) {
-                    for (var e : client.running(t.name())) {
-                        out.println("  stopping task " + t.name() + " (execution " + e.getExecutionId() + ")");
-                        client.stop(e.getExecutionId());
-                        client.await(e.getExecutionId(), java.time.Duration.ofMinutes(2));
-                    }
+                    client.stopRunning(t.name(), java.time.Duration.ofMinutes(2));
                 }
                 for (Definitions.Stream stream : definitions.streams()) {
                     if (client.stream(stream.name()).isPresent()) {

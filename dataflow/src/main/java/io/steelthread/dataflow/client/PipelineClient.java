@@ -259,7 +259,22 @@ public final class PipelineClient {
         dataFlow.taskOperations().stop(String.valueOf(executionId));
     }
 
-    /** Running executions of a task, newest first. */
+    /**
+     * Stops a task's running executions and waits for each to end (a streaming task stops between batches);
+     * prints each with its exit code.
+     */
+    public List<TaskExecutionResource> stopRunning(String task, Duration timeout) {
+        List<TaskExecutionResource> stopped = new ArrayList<>();
+        for (TaskExecutionResource e : running(task)) {
+            stop(e.getExecutionId());
+            TaskExecutionResource done = await(e.getExecutionId(), timeout);
+            out.println(task + " (execution " + e.getExecutionId() + ") stopped, exit code " + done.getExitCode());
+            stopped.add(done);
+        }
+        return stopped;
+    }
+
+    /** Running executions of a task. */
     public List<TaskExecutionResource> running(String task) {
         return executions(task).stream().filter(e -> e.getEndTime() == null).toList();
     }
