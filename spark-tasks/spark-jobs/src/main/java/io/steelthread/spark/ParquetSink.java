@@ -45,6 +45,7 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
     private final AtomicLong rows = new AtomicLong();
     /** Held while a batch is written and committed, so that a stop request waits for the commit to finish. */
     private final ReentrantLock batch = new ReentrantLock();
+    private volatile boolean stopping;
 
     private final String hiveTable;
     private final Set<String> registered = new HashSet<>();
@@ -71,22 +72,31 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
 
     /**
      * Stops the query between batches: a batch being written finishes its commit first; a batch that starts
-     * meanwhile is interrupted before it writes anything and is replayed from the checkpoint on the next start.
+     * afterwards writes nothing and waits to be interrupted by the stop, and is replayed from the checkpoint on the
+     * next start. The lock is not held across {@code query.stop()}, which waits for the query's thread.
      */
     void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
         this.batch.lock();
         try {
-            query.stop();
+            stopping = true;
         }
         finally {
             this.batch.unlock();
         }
+        query.stop();
     }
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
         this.batch.lockInterruptibly();
         try {
+            if (stopping) {
+                // query.stop() marks the query terminated, then interrupts this thread: a clean stop for Spark.
+                for (int i = 0; i < 600; i++) {
+                    Thread.sleep(100);
+                }
+                throw new InterruptedException("batch " + batchId + " not written: the query is stopping");
+            }
             write(batch, batchId);
         }
         finally {
