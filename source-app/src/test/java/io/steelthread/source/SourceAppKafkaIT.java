@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,6 +38,9 @@ class SourceAppKafkaIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -178,15 +182,36 @@ class SourceAppKafkaIT {
     }
 
     @Test
-    void actuatorExposesHealthAndPrometheusMetrics() throws Exception {
+    void actuatorIsServedOnTheManagementPortOnlyAndHasNoWriteEndpoint() throws Exception {
+        assertThat(managementPort).isNotEqualTo(port);
         get("/purchase_a_sword", "Host", "metrics.example.com");
-        HttpResponse<String> health = get("/actuator/health");
+        HttpResponse<String> health = send(managementPort, "GET", "/actuator/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
-        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        HttpResponse<String> prometheus = send(managementPort, "GET", "/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("http_server_requests_seconds_count").contains("kafka_producer")
                 .containsPattern("steelthread_source_requests_seconds_count\\{[^}]*route=\"/purchase_a_sword\",status=\"200\"\\} [1-9]");
+
+        // The public port, the one game clients reach, knows nothing of actuator.
+        for (String path : List.of("/actuator", "/actuator/health", "/actuator/prometheus", "/actuator/metrics",
+                "/actuator/bindings", "/actuator/env")) {
+            assertThat(send(port, "GET", path, null).statusCode()).as("GET " + path + " on the public port").isEqualTo(404);
+        }
+        String stop = "{\"state\":\"STOPPED\"}";
+        assertThat(send(port, "POST", "/actuator/bindings/output", stop).statusCode()).as("POST bindings, public port")
+                .isIn(404, 405);
+        // Nor does the management port offer a write endpoint unless one is configured.
+        assertThat(send(managementPort, "POST", "/actuator/bindings/output", stop).statusCode())
+                .as("POST bindings, management port").isIn(404, 405);
+        assertThat(send(managementPort, "GET", "/actuator/bindings", null).statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json");
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String reason) throws IOException {

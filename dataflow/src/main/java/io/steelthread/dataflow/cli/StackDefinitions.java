@@ -23,6 +23,7 @@ final class StackDefinitions {
             case "hiveserver2.jdbc-url" -> s.hiveServer2JdbcUrl();
             case "presto.jdbc-url" -> s.prestoJdbcUrl();
             case "metastore.uri" -> s.metastoreUri();
+            case "bind-address.local-host" -> s.localHostFor(s.bindAddress());
             default -> s.get(key);
         }, module -> s.appJar(module).toUri().toString());
     }

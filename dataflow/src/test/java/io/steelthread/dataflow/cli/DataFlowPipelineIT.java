@@ -52,7 +52,7 @@ class DataFlowPipelineIT {
 
     static final List<String> PORTS = List.of("kafka.port", "kafka.controller-port", "metastore.port",
             "hiveserver2.port", "presto.port", "skipper.port", "dataflow.port", "prometheus.port", "source.port",
-            "processor.port");
+            "source.management-port", "processor.port");
     static final int ROUNDS = 2;
 
     @TempDir
@@ -170,6 +170,50 @@ class DataFlowPipelineIT {
         assertThat(exposed).allSatisfy(e -> assertThat(e).matches("metastore .*:" + ports.get("metastore.port")
                 + "|presto .*:(?!" + prestoHttp + "$)[0-9]+"));
         assertThat(exposed.stream().filter(e -> e.startsWith("presto "))).hasSizeLessThanOrEqualTo(2);
+    }
+
+    /** The game API deployed by Data Flow: the game on its public port, actuator only on the management port. */
+    @Test
+    void theGameApisActuatorIsOnItsManagementPortOnly() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = url -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            catch (Exception e) {
+                throw new AssertionError(url, e);
+            }
+        };
+        String management = "http://127.0.0.1:" + ports.get("source.management-port");
+        String game = "http://127.0.0.1:" + ports.get("source.port");
+        assertThat(get.apply(management + "/actuator/health").body()).contains("\"status\":\"UP\"");
+        assertThat(get.apply(management + "/actuator/prometheus").body()).contains("steelthread_source_requests_seconds_count");
+        assertThat(get.apply(game + "/actuator/health").statusCode()).isEqualTo(404);
+        assertThat(get.apply(game + "/actuator/prometheus").statusCode()).isEqualTo(404);
+        assertThat(get.apply(game + "/purchase_a_sword").body()).isEqualTo("Sword Purchased!\n");
+    }
+
+    /** Opening the stack to the network without authentication for Data Flow and Skipper is refused up front. */
+    @Test
+    void upRefusesToOpenTheStackWithoutAuthentication() throws Exception {
+        System.setProperty("steelthread.bind-address", "0.0.0.0");
+        try {
+            assertThat(cli("up")).isEqualTo(1);
+            assertThat(lastError).contains("bind-address=0.0.0.0 would open Data Flow and Skipper")
+                    .contains("no authentication is configured").contains("dataflow.security-config")
+                    .contains("Nothing was started");
+            System.setProperty("steelthread.dataflow.security-config", home.resolve("no-such-file.properties").toString());
+            assertThat(cli("up")).isEqualTo(1);
+            assertThat(lastError).contains("no-such-file.properties cannot be read");
+        }
+        finally {
+            System.clearProperty("steelthread.bind-address");
+            System.clearProperty("steelthread.dataflow.security-config");
+        }
+        // The running stack is untouched: Data Flow still answers on loopback only.
+        assertThat(ListeningSockets.of(names.entrySet().stream().filter(e -> e.getValue().equals("dataflow"))
+                .findFirst().orElseThrow().getKey())).allMatch(ListeningSockets.Socket::loopback);
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class SpringBootApp extends ProcessServer {
     private final Path home;
     private final String readinessPath;
     private Duration startTimeout = Duration.ofSeconds(120);
+    private String host = "127.0.0.1";
+    private int managementPort = -1;
 
     /**
      * @param jvmOptions    including -Xmx
@@ -44,6 +46,18 @@ public final class SpringBootApp extends ProcessServer {
         return new SpringBootApp(name, jar, port, jvmOptions, properties, home, "/actuator/health");
     }
 
+    /** Where this machine reaches the server, when it is bound to one address that is not loopback. */
+    public SpringBootApp withHost(String host) {
+        this.host = host;
+        return this;
+    }
+
+    /** Actuator on its own port ({@code management.server.port}): readiness is checked there. */
+    public SpringBootApp withManagementPort(int port) {
+        this.managementPort = port;
+        return this;
+    }
+
     public SpringBootApp withStartTimeout(Duration timeout) {
         this.startTimeout = timeout;
         return this;
@@ -56,7 +70,7 @@ public final class SpringBootApp extends ProcessServer {
 
     @Override
     public String address() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + host + ":" + port;
     }
 
 
@@ -66,6 +80,9 @@ public final class SpringBootApp extends ProcessServer {
             throw new ServerStartException(name(), "cannot start: " + jar + " is missing (build it with ./mvnw package)", null);
         }
         Ports.requireFree(name(), port);
+        if (managementPort > 0) {
+            Ports.requireFree(name(), managementPort);
+        }
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(jvmOptions);
@@ -84,6 +101,7 @@ public final class SpringBootApp extends ProcessServer {
     /** For {@code /actuator/health} the status must be UP, not only the answer 200. */
     private void awaitReady() {
         boolean health = readinessPath.endsWith("/health");
-        awaitHttp(address() + readinessPath, startTimeout, body -> !health || body.contains("\"UP\""));
+        String base = managementPort > 0 ? "http://127.0.0.1:" + managementPort : address();
+        awaitHttp(base + readinessPath, startTimeout, body -> !health || body.contains("\"UP\""));
     }
 }

@@ -50,6 +50,7 @@ public final class LocalStack {
                 throw new IllegalArgumentException("unknown server '" + server + "'; servers: " + SERVERS);
             }
         }
+        refuseUnauthenticatedExposure();
         if (wanted.stream().allMatch(s -> settings.isExternal(s) || running(s).isPresent())) {
             out.println("steelthread: already running, nothing to start (" + settings.home() + ")");
             status(wanted);
@@ -99,6 +100,36 @@ public final class LocalStack {
         }
         out.printf("steelthread: up in %.1f s%n", (System.nanoTime() - start) / 1e9);
         status(wanted);
+    }
+
+    /**
+     * Data Flow and Skipper register and run any app they are given: opened to the network, they must require
+     * authentication. Checked before anything starts.
+     */
+    private void refuseUnauthenticatedExposure() {
+        if (!settings.isOpened()) {
+            return;
+        }
+        Optional<Path> security = settings.dataflowSecurityConfig();
+        if (security.isEmpty()) {
+            throw new ExposureRefusedException("bind-address=" + settings.bindAddress() + " would open Data Flow and "
+                    + "Skipper (they run any app they are given) and the game API to the network, and no "
+                    + "authentication is configured. Set dataflow.security-config to a file with their "
+                    + "spring.security.oauth2.* settings (README, Security), or keep bind-address=127.0.0.1. "
+                    + "Nothing was started.");
+        }
+        if (!Files.isReadable(security.get())) {
+            throw new ExposureRefusedException("dataflow.security-config=" + security.get()
+                    + " cannot be read; nothing was started.");
+        }
+    }
+
+    /** {@code up} refused to open the stack to the network without authentication. */
+    public static final class ExposureRefusedException extends IllegalStateException {
+
+        ExposureRefusedException(String message) {
+            super(message);
+        }
     }
 
     public Optional<RunState.Entry> running(String server) {

@@ -50,16 +50,16 @@ final class StackServers {
                     s.runtime("presto-runtime/target/lib"), s.runtime("presto-hive-plugin/target/plugin"),
                     s.metastoreUri(), s.heap("presto"), s.startTimeout()));
             case "skipper" -> new SpringBootApp("skipper", s.runtime("dataflow-runtime/target/skipper-server.jar"),
-                    s.port("skipper"), jvm("skipper"), Map.of(
+                    s.port("skipper"), jvm("skipper"), opened(Map.of(
                             "spring.datasource.url", h2(home.resolve("skipper/db")),
                             "spring.datasource.username", "sa",
                             "spring.datasource.driver-class-name", "org.h2.Driver",
                             "spring.cloud.skipper.server.platform.local.accounts.default.working-directories-root",
-                            home.resolve("skipper/work").toString(), "server.address", LOOPBACK),
-                    home, "/api/about").withStartTimeout(s.startTimeout());
+                            home.resolve("skipper/work").toString()), "server.address"),
+                    home, "/api/about").withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
             case "dataflow" -> new SpringBootApp("dataflow", s.runtime("dataflow-runtime/target/dataflow-server.jar"),
-                    s.port("dataflow"), jvm("dataflow"), dataflowProperties(home), home, "/about")
-                    .withStartTimeout(s.startTimeout());
+                    s.port("dataflow"), jvm("dataflow"), opened(dataflowProperties(home), "server.address"), home, "/about")
+                    .withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
             case "processor" -> SpringBootApp.projectApp("processor", s.appJar("processor-app"), s.port("processor"),
                     jvm("processor"), withBroker(Map.of(
                             "spring.cloud.stream.bindings.input.destination", s.get("topics.raw"),
@@ -68,7 +68,9 @@ final class StackServers {
                     .withStartTimeout(s.startTimeout());
             case "source" -> SpringBootApp.projectApp("source", s.appJar("source-app"), s.port("source"), jvm("source"),
                     withBroker(Map.of("spring.cloud.stream.bindings.output.destination", s.get("topics.raw"),
-                            "server.address", LOOPBACK)), home)
+                            "server.address", s.bindAddress(), "management.server.port", s.get("source.management-port"),
+                            "management.server.address", LOOPBACK)), home)
+                    .withManagementPort(Integer.parseInt(s.get("source.management-port")))
                     .withStartTimeout(s.startTimeout());
             case "prometheus" -> PrometheusServer.findBinary().map(binary -> new PrometheusServer(
                     new PrometheusServer.Settings(home.resolve("prometheus"), s.port("prometheus"), binary,
@@ -92,8 +94,8 @@ final class StackServers {
     static final String HEALTH_TOPIC = "steelthread.health";
 
     /**
-     * Every server of the stack listens on loopback only: nothing in it has authentication, and Data Flow and
-     * Skipper run any app they are given.
+     * Every server of the stack but those {@code bind-address} opens listens on loopback only: nothing in it has
+     * authentication, and Data Flow and Skipper run any app they are given.
      */
     static final String LOOPBACK = "127.0.0.1";
 
@@ -104,6 +106,17 @@ final class StackServers {
         options.add("-Dh2.bindAddress=" + LOOPBACK);
         options.addAll(s.jvmOptions(server));
         return options;
+    }
+
+    /**
+     * The server's properties with {@code addressKey} set to the bind address and, when the stack is opened, the
+     * security settings file added (LocalStack.up refuses an opened stack without one).
+     */
+    private Map<String, String> opened(Map<String, String> properties, String addressKey) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.put(addressKey, s.bindAddress());
+        s.dataflowSecurityConfig().ifPresent(file -> all.put("spring.config.additional-location", file.toUri().toString()));
+        return all;
     }
 
     private Map<String, String> withBroker(Map<String, String> properties) {
@@ -118,8 +131,8 @@ final class StackServers {
         p.put("spring.datasource.url", h2(home.resolve("dataflow/db")));
         p.put("spring.datasource.username", "sa");
         p.put("spring.datasource.driver-class-name", "org.h2.Driver");
-        p.put("spring.cloud.skipper.client.serverUri", "http://127.0.0.1:" + s.port("skipper") + "/api");
-        p.put("server.address", LOOPBACK);
+        p.put("spring.cloud.skipper.client.serverUri", "http://" + s.localHostFor(s.bindAddress()) + ":"
+                + s.port("skipper") + "/api");
         p.put("spring.cloud.dataflow.task.platform.local.accounts[default].working-directories-root",
                 home.resolve("dataflow/work").toString());
         // Data Flow gives stream apps no broker address of its own.
@@ -148,7 +161,7 @@ final class StackServers {
         try {
             String yml = Files.readString(template);
             for (String server : List.of("source", "processor", "dataflow", "skipper")) {
-                yml = yml.replace("127.0.0.1:" + defaultPort(server), "127.0.0.1:" + s.port(server));
+                yml = yml.replace("127.0.0.1:" + defaultPort(server), "127.0.0.1:" + scrapePort(server));
             }
             Path rendered = home.resolve("prometheus/prometheus.yml");
             Files.createDirectories(rendered.getParent());
@@ -159,9 +172,13 @@ final class StackServers {
         }
     }
 
+    private int scrapePort(String server) {
+        return server.equals("source") ? Integer.parseInt(s.get("source.management-port")) : s.port(server);
+    }
+
     private static int defaultPort(String server) {
         return switch (server) {
-            case "source" -> 5000;
+            case "source" -> 5010;
             case "processor" -> 5001;
             case "dataflow" -> 9393;
             default -> 7577;

@@ -75,6 +75,32 @@ public final class StackSettings {
         return options.isEmpty() ? java.util.List.of() : java.util.List.of(options.split("\\s+"));
     }
 
+    /** {@code bind-address}: where the servers meant for other machines listen (loopback by default). */
+    public String bindAddress() {
+        return get("bind-address");
+    }
+
+    /** Whether {@link #bindAddress()} opens those servers beyond this machine. */
+    public boolean isOpened() {
+        try {
+            return !java.net.InetAddress.getByName(bindAddress()).isLoopbackAddress();
+        }
+        catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bind-address '" + bindAddress() + "' is not an address of this machine", e);
+        }
+    }
+
+    /** The host clients on this machine use to reach a server bound to {@link #bindAddress()}. */
+    public String localHostFor(String bindAddress) {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+    }
+
+    /** {@code dataflow.security-config}: Data Flow's and Skipper's security settings file, if configured. */
+    public java.util.Optional<Path> dataflowSecurityConfig() {
+        String file = values.getProperty("dataflow.security-config", "").trim();
+        return file.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file).toAbsolutePath());
+    }
+
     public boolean isExternal(String server) {
         return !values.getProperty(server + ".external", "").isBlank();
     }
@@ -108,7 +134,7 @@ public final class StackSettings {
 
     /** The Data Flow server's REST root, local or external. */
     public String dataflowUri() {
-        return addressOf("dataflow", "http://127.0.0.1:" + port("dataflow"));
+        return addressOf("dataflow", "http://" + localHostFor(bindAddress()) + ":" + port("dataflow"));
     }
 
     /** The Spark home SparkLauncher uses: {@code spark.home} if set, else the one the build assembled. */

@@ -40,7 +40,7 @@ class LocalStackIT {
 
     static final List<String> PORTS = List.of("kafka.port", "kafka.controller-port", "metastore.port",
             "hiveserver2.port", "presto.port", "skipper.port", "dataflow.port", "prometheus.port", "source.port",
-            "processor.port");
+            "source.management-port", "processor.port");
 
     @TempDir
     Path home;
