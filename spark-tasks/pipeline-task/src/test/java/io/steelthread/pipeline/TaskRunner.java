@@ -54,6 +54,7 @@ final class TaskRunner {
                 "--steelthread.pipeline.extract.bootstrap-servers=" + stack.kafka.bootstrapServers(),
                 "--steelthread.pipeline.extract.topic=" + topic,
                 "--steelthread.pipeline.hive.jdbc-url=" + stack.hiveServer2.jdbcUrl(),
+                "--steelthread.pipeline.hive.metastore-uri=" + stack.metastore.address(),
                 "--steelthread.pipeline.presto.jdbc-url=" + stack.presto.jdbcUrl()));
     }
 

@@ -19,6 +19,11 @@ final class TestEvents {
 
     /** Produces events {@code e<from>} … {@code e<to - 1>} of one type, event_ts now minus their number in seconds. */
     static void produce(KafkaServer kafka, String topic, int from, int to, String type) {
+        produce(kafka, topic, from, to, type, null);
+    }
+
+    /** As above, every event at {@code at} if given (late events of a past hour). */
+    static void produce(KafkaServer kafka, String topic, int from, int to, String type, Instant at) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -28,7 +33,7 @@ final class TestEvents {
                 int player = i % 2 + 1;
                 String isp = player == 1 ? "comcast.com" : "att.com";
                 String host = "user" + player + "." + isp;
-                Instant ts = now.minusSeconds(i % 600);
+                Instant ts = at != null ? at : now.minusSeconds(i % 600);
                 ZonedDateTime utc = ts.atZone(ZoneOffset.UTC);
                 producer.send(new ProducerRecord<>(topic, host, "{\"event_type\":\"" + type + "\",\"event_id\":\"e" + i
                         + "\",\"event_ts\":\"" + ts + "\",\"Host\":\"" + host + "\",\"Accept\":\"*/*\","

@@ -1,8 +1,15 @@
 package io.steelthread.spark;
 
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -13,10 +20,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The seed's closing concern ("Hadoop is unhappy with lots of small files"): rewrites one partition's files into
- * {@code --files} files, in a new directory under the table's hidden {@code _compacted/}. Readers switch over when
- * the task points the partition at it in the metastore (one atomic metastore update), so no reader ever sees half
- * a partition. The row count of the copy is checked against the original before the location is handed back.
- * Compact partitions that are no longer written (a past hour).
+ * {@code --files} files and points the partition at them, for readers one metastore update.
+ * <p>
+ * The partition may still be written (the stream's late rows): the job compacts the files it lists in the
+ * partition's current location, writes the copy under the table's hidden {@code _compacted/}, checks its row count,
+ * switches the location, then moves into the new location every file that arrived in the old one after the listing
+ * (the stream's sink moves what it writes there later itself, see ParquetSink). The previous location is kept for
+ * readers still on it and deleted by the next compaction of the partition. Columns of every file are kept
+ * (mergeSchema).
  */
 @Command(name = "compact", mixinStandardHelpOptions = true)
 public final class CompactPartitionJob implements Callable<Integer> {
@@ -25,6 +36,12 @@ public final class CompactPartitionJob implements Callable<Integer> {
 
     @Option(names = "--table-path", required = true, description = "Table directory.")
     String tablePath;
+
+    @Option(names = "--hive-table", required = true, description = "The table (db.table) in the metastore.")
+    String hiveTable;
+
+    @Option(names = "--metastore-uri", required = true, description = "Hive metastore (thrift://…) holding the table.")
+    String metastoreUri;
 
     @Option(names = "--partition", required = true, description = "e.g. event_date=2026-11-25/event_hour=13")
     String partition;
@@ -43,30 +60,70 @@ public final class CompactPartitionJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!PARTITION.matcher(partition).matches()) {
             throw new IllegalArgumentException("--partition must look like event_date=2026-11-25/event_hour=13: " + partition);
         }
-        SparkSession spark = SparkSession.builder().appName("CompactPartitionJob").getOrCreate();
+        SparkSession spark = SparkSession.builder().appName("CompactPartitionJob")
+                .config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri)
+                .getOrCreate();
         try {
-            String table = tablePath.replaceAll("/+$", "");
-            String source = table + "/" + partition;
-            String target = table + "/_compacted/" + partition.replace('/', '_') + "/v" + System.currentTimeMillis();
-            Dataset<Row> rows = spark.read().parquet(source);
-            long before = rows.count();
-            EventTableLayout.files(rows.coalesce(Math.max(1, files)).write().mode(SaveMode.ErrorIfExists)).parquet(target);
-            long after = spark.read().parquet(target).count();
-            if (after != before) {
-                throw new IllegalStateException("compacted copy of " + source + " holds " + after + " rows, the original "
-                        + before + "; the partition is left as it was");
+            Path table = new Path(tablePath.replaceAll("/+$", ""));
+            FileSystem fs = table.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            HivePartitions partitions = new HivePartitions(spark, hiveTable);
+            Path current = partitions.location(partition, fs);
+            Path versions = fs.makeQualified(new Path(table, "_compacted/" + partition.replace('/', '_')));
+            deleteUnreachable(fs, fs.makeQualified(new Path(table, partition)), versions, current);
+
+            List<Path> snapshot = HivePartitions.dataFiles(fs, current);
+            if (snapshot.isEmpty()) {
+                System.out.println("CompactPartitionJob: " + current + " holds no data files; nothing to compact");
+                JobResult.write(resultFile, 0, current.toString());
+                return 0;
             }
-            System.out.println("CompactPartitionJob: " + before + " rows of " + source + " rewritten into " + files
-                    + " file(s) at " + target);
-            JobResult.write(resultFile, before, target);
+            Set<String> compacted = new HashSet<>();
+            snapshot.forEach(p -> compacted.add(p.getName()));
+            Path target = new Path(versions, "v" + System.currentTimeMillis());
+            Dataset<Row> rows = spark.read().option("mergeSchema", "true")
+                    .parquet(snapshot.stream().map(Path::toString).toArray(String[]::new));
+            long before = rows.count();
+            EventTableLayout.files(rows.coalesce(Math.max(1, files)).write().mode(SaveMode.ErrorIfExists))
+                    .parquet(target.toString());
+            long after = spark.read().parquet(target.toString()).count();
+            if (after != before) {
+                throw new IllegalStateException("compacted copy of " + current + " holds " + after + " rows, the "
+                        + snapshot.size() + " files it was made from " + before + "; the partition is left as it was");
+            }
+            partitions.setLocation(partition, target);
+            int late = HivePartitions.moveDataFiles(fs, current, target, compacted);
+            System.out.println("CompactPartitionJob: " + before + " rows in " + snapshot.size() + " files of " + current
+                    + " rewritten into " + files + " file(s) at " + target + "; partition " + partition + " of "
+                    + hiveTable + " now reads it; " + late + " file(s) written meanwhile moved along");
+            JobResult.write(resultFile, before, target.toString());
             return 0;
         }
         finally {
             spark.stop();
+        }
+    }
+
+    /**
+     * Deletes the partition's directories no reader can reach any more: the default one and older compacted
+     * versions, once the partition reads another location (kept until now for queries planned before that switch).
+     */
+    private static void deleteUnreachable(FileSystem fs, Path defaultLocation, Path versions, Path current)
+            throws IOException {
+        if (!current.equals(defaultLocation) && fs.exists(defaultLocation)) {
+            fs.delete(defaultLocation, true);
+            System.out.println("CompactPartitionJob: deleted " + defaultLocation + " (the partition reads " + current + ")");
+        }
+        if (fs.exists(versions)) {
+            for (FileStatus version : fs.listStatus(versions)) {
+                if (!fs.makeQualified(version.getPath()).equals(current)) {
+                    fs.delete(version.getPath(), true);
+                    System.out.println("CompactPartitionJob: deleted the earlier version " + version.getPath());
+                }
+            }
         }
     }
 }

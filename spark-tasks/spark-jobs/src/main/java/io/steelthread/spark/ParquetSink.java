@@ -2,9 +2,12 @@ package io.steelthread.spark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.storage.StorageLevel;
@@ -32,7 +34,8 @@ import org.apache.spark.storage.StorageLevel;
  * {@code _spark_metadata}, which Presto does not read: Presto fails on files still being written and counts the
  * files of a batch that a crash interrupted twice. Here each micro-batch is written under the hidden
  * {@code _staging/batch=<id>} (Hadoop's committer marks it complete with {@code _SUCCESS}), its files are then
- * renamed into the partitions one by one (each appears whole), and {@code _committed/<id>} records the batch. A
+ * renamed into the partitions one by one (each appears whole; with a Hive table, into each partition's registered
+ * location), and {@code _committed/<id>} records the batch. A
  * batch replayed after a crash (same id, same offsets) is skipped if committed, its move finished if it was
  * written, and rewritten otherwise.
  */
@@ -123,8 +126,7 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             }
         }
         long count = readCount(fs, new Path(staging, ROWS_FILE));
-        Set<String> partitions = moveDataFiles(fs, staging, table);
-        registerPartitions(batch.sparkSession(), partitions);
+        moveIntoPartitions(batch.sparkSession(), fs, staging, table);
         fs.create(committed, true).close();
         fs.delete(staging, true);
         fs.delete(new Path(table, "_committed/" + (batchId - KEEP_MARKERS)), false);
@@ -133,51 +135,61 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
     }
 
     /**
-     * Registers each partition directory of a batch in the metastore before the batch counts as committed, so a
-     * new hour is visible to Presto with the batch's rows. Idempotent (IF NOT EXISTS), so a replayed batch is fine.
+     * Moves the batch's data files into their partitions, each file appearing whole. With a Hive table, a new
+     * partition is registered (before the batch counts as committed, so a new hour is visible with the batch's rows;
+     * idempotent on replay) and files go to the partition's registered location, where readers look: after a
+     * compaction that is the compacted directory, not the default one. A compaction that moves the partition while
+     * files are being moved sweeps what it finds in the old location; what this batch puts there after the sweep it
+     * moves itself, once it sees the location changed.
      */
-    private void registerPartitions(SparkSession spark, Set<String> partitions) {
-        if (hiveTable == null) {
-            return;
-        }
-        for (String dir : partitions) {
-            if (registered.contains(dir)) {
-                continue;
-            }
-            StringBuilder spec = new StringBuilder();
-            for (String part : dir.split("/")) {
-                int eq = part.indexOf('=');
-                spec.append(spec.length() == 0 ? "" : ", ").append(part, 0, eq).append("='")
-                        .append(ExternalCatalogUtils.unescapePathName(part.substring(eq + 1)).replace("'", "\\'")).append('\'');
-            }
-            spark.sql("ALTER TABLE " + hiveTable + " ADD IF NOT EXISTS PARTITION (" + spec + ")");
-            registered.add(dir);
-            System.out.println("ParquetSink registered partition " + dir + " of " + hiveTable);
-        }
-    }
-
-    /** Moves the batch's data files into the table; returns the partition directories they went to. */
-    private static Set<String> moveDataFiles(FileSystem fs, Path staging, Path table) throws IOException {
-        Set<String> partitions = new TreeSet<>();
+    private void moveIntoPartitions(SparkSession spark, FileSystem fs, Path staging, Path table) throws IOException {
+        Map<String, List<Path>> byPartition = new TreeMap<>();
         String root = staging.toUri().getPath();
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(staging, true);
         while (files.hasNext()) {
             Path file = files.next().getPath();
             String relative = file.toUri().getPath().substring(root.length() + 1);
-            if (file.getName().startsWith("_") || file.getName().startsWith(".")) {
+            int slash = relative.lastIndexOf('/');
+            if (file.getName().startsWith("_") || file.getName().startsWith(".") || slash <= 0) {
                 continue;
             }
-            Path target = new Path(table, relative);
-            fs.mkdirs(target.getParent());
-            if (!fs.rename(file, target)) {
-                throw new IOException("cannot move " + file + " to " + target);
+            byPartition.computeIfAbsent(relative.substring(0, slash), k -> new ArrayList<>()).add(file);
+        }
+        HivePartitions partitions = hiveTable == null ? null : new HivePartitions(spark, hiveTable);
+        for (Map.Entry<String, List<Path>> partition : byPartition.entrySet()) {
+            String dir = partition.getKey();
+            Path defaultLocation = fs.makeQualified(new Path(table, dir));
+            Path target = defaultLocation;
+            if (partitions != null) {
+                if (!registered.contains(dir)) {
+                    partitions.add(dir, defaultLocation, fs);
+                    registered.add(dir);
+                    System.out.println("ParquetSink registered partition " + dir + " of " + hiveTable);
+                }
+                target = partitions.location(dir, fs);
             }
-            int slash = relative.lastIndexOf('/');
-            if (slash > 0) {
-                partitions.add(relative.substring(0, slash));
+            fs.mkdirs(target);
+            Set<String> names = new HashSet<>();
+            for (Path file : partition.getValue()) {
+                names.add(file.getName());
+                if (!fs.rename(file, new Path(target, file.getName()))) {
+                    throw new IOException("cannot move " + file + " to " + target);
+                }
+            }
+            if (partitions != null) {
+                Path now = partitions.location(dir, fs);
+                if (!now.equals(target)) {
+                    int moved = 0;
+                    for (Path placed : HivePartitions.dataFiles(fs, target)) {
+                        if (names.contains(placed.getName()) && fs.rename(placed, new Path(now, placed.getName()))) {
+                            moved++;
+                        }
+                    }
+                    System.out.println("ParquetSink: partition " + dir + " moved to " + now + " during the commit; "
+                            + moved + " file(s) of this batch followed it");
+                }
             }
         }
-        return partitions;
     }
 
     private static long readCount(FileSystem fs, Path file) throws IOException {
