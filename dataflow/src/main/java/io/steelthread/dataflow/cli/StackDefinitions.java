@@ -3,6 +3,7 @@ package io.steelthread.dataflow.cli;
 import java.net.URI;
 import java.nio.file.Path;
 
+import io.steelthread.dataflow.client.DataFlowConnection;
 import io.steelthread.dataflow.model.Definitions;
 import io.steelthread.localstack.cli.StackSettings;
 
@@ -28,7 +29,11 @@ final class StackDefinitions {
         }, module -> s.appJar(module).toUri().toString());
     }
 
+    /** The Data Flow server, authenticated with the {@code dataflow.*} credentials when they are set. */
     static DataFlowTemplate server(StackSettings s) {
-        return new DataFlowTemplate(URI.create(s.dataflowUri()));
+        String scopes = s.optional("dataflow.scopes");
+        return DataFlowConnection.open(URI.create(s.dataflowUri()), new DataFlowConnection.Credentials(
+                s.optional("dataflow.access-token"), s.optional("dataflow.client-id"), s.optional("dataflow.client-secret"),
+                s.optional("dataflow.token-uri"), scopes.isEmpty() ? java.util.List.of() : java.util.List.of(scopes.split("\\s*,\\s*"))));
     }
 }

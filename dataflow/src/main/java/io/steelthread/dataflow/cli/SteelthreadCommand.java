@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.steelthread.dataflow.client.ApplyException;
+import io.steelthread.dataflow.client.DataFlowConnection;
 import io.steelthread.dataflow.client.PipelineClient;
 import io.steelthread.dataflow.model.DefinitionException;
 import io.steelthread.dataflow.model.Definitions;
@@ -128,7 +129,8 @@ public final class SteelthreadCommand {
                     DataFlowCommand.printStatus(new PipelineClient(StackDefinitions.server(s), System.out),
                             StackDefinitions.load(s, null), System.out);
                 }
-                catch (DataFlowClientException | ApplyException | DefinitionException | org.springframework.web.client.RestClientException e) {
+                catch (DataFlowClientException | ApplyException | DefinitionException | DataFlowConnection.AuthenticationException
+                        | org.springframework.web.client.RestClientException e) {
                     System.out.println("Data Flow: " + e.getMessage());
                 }
             }

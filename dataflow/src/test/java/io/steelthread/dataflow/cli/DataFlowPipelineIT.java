@@ -152,7 +152,8 @@ class DataFlowPipelineIT {
      * Nothing in the stack authenticates, and Data Flow and Skipper run whatever app they are given: every port
      * any of its processes listens on is on loopback. The exceptions are named, each a server without a setting for
      * it: the Hive 3.1.3 metastore's thrift port, and two internal random ports of Presto 0.287 (its Drift thrift
-     * server and the JMX agent's RMI export); Presto's HTTP port is on loopback.
+     * server, and the JDK's local JMX connector, which accepts connections from this machine only); Presto's HTTP
+     * port is on loopback.
      */
     @Test
     void everyPortTheStackOpensIsOnLoopback() throws Exception {

@@ -369,6 +369,9 @@ public class PipelineProperties {
 
         private String user = "steelthread";
 
+        /** For a Presto with password authentication (then over TLS: {@code SSL=true} in the URL); from configuration. */
+        private String password;
+
         /** Rows the table must hold when no spark step of this job reported a count; unset: at least one. */
         private Long expectedRows;
 
@@ -389,6 +392,14 @@ public class PipelineProperties {
 
         public void setUser(String user) {
             this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
         }
 
         public Long getExpectedRows() {

@@ -56,9 +56,10 @@ final class StackServers {
                             "spring.datasource.driver-class-name", "org.h2.Driver",
                             "spring.cloud.skipper.server.platform.local.accounts.default.working-directories-root",
                             home.resolve("skipper/work").toString()), "server.address"),
-                    home, "/api/about").withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
+                    home, "/actuator/health").withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
             case "dataflow" -> new SpringBootApp("dataflow", s.runtime("dataflow-runtime/target/dataflow-server.jar"),
-                    s.port("dataflow"), jvm("dataflow"), opened(dataflowProperties(home), "server.address"), home, "/about")
+                    s.port("dataflow"), jvm("dataflow"), opened(dataflowProperties(home), "server.address"), home,
+                    "/management/health")
                     .withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
             case "processor" -> SpringBootApp.projectApp("processor", s.appJar("processor-app"), s.port("processor"),
                     jvm("processor"), withBroker(Map.of(

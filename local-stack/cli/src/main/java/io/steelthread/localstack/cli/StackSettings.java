@@ -61,6 +61,11 @@ public final class StackSettings {
         return value.trim();
     }
 
+    /** A setting that may be absent: blank then. */
+    public String optional(String key) {
+        return values.getProperty(key, "").trim();
+    }
+
     public int port(String server) {
         return Integer.parseInt(get(server + ".port"));
     }

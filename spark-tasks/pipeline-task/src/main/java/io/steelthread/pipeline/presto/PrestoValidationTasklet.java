@@ -48,7 +48,8 @@ public class PrestoValidationTasklet implements Tasklet {
         String database = properties.getHive().getDatabase();
         ExecutionContext job = chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
         List<String> problems = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(presto.getJdbcUrl(), presto.getUser(), null);
+        try (Connection c = DriverManager.getConnection(presto.getJdbcUrl(), presto.getUser(),
+                presto.getPassword() == null || presto.getPassword().isBlank() ? null : presto.getPassword());
                 Statement s = c.createStatement()) {
             Set<String> tables = strings(s, "SHOW TABLES FROM hive." + database, 1);
             for (String table : properties.getHive().getTables()) {

@@ -1,0 +1,234 @@
+package io.steelthread.dataflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.steelthread.dataflow.client.DataFlowConnection;
+import io.steelthread.localstack.Ports;
+import io.steelthread.localstack.cli.LocalStack;
+import io.steelthread.localstack.cli.StackSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.dataflow.rest.client.DataFlowTemplate;
+import org.springframework.cloud.dataflow.rest.resource.TaskDefinitionResource;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.config.ProviderSettings;
+
+/**
+ * The secured setup of the README's Security section on the real Data Flow and Skipper servers: both as OAuth2
+ * resource servers checking JWTs of an issuer (Spring Authorization Server, in this JVM), our client authenticating
+ * with the client-credentials grant. Anonymous calls and a wrong secret are refused with a message that says what
+ * to set; the right client registers apps and creates tasks.
+ */
+class SecuredDataFlowIT {
+
+    static final List<String> ROLES = List.of("VIEW", "CREATE", "DEPLOY", "DESTROY", "MANAGE", "MODIFY", "SCHEDULE");
+    static final String SECRET = UUID.randomUUID().toString();
+
+    @TempDir
+    static Path home;
+
+    static ConfigurableApplicationContext issuer;
+    static int issuerPort;
+    static String lastOutput = "";
+    static String lastError = "";
+
+    @BeforeAll
+    static void startTheIssuerAndTheSecuredServers() throws Exception {
+        issuerPort = Ports.free();
+        issuer = new SpringApplicationBuilder(Issuer.class).properties("server.port=" + issuerPort,
+                "server.address=127.0.0.1", "spring.main.banner-mode=off").run();
+        String idp = "http://127.0.0.1:" + issuerPort;
+        StringBuilder security = new StringBuilder();
+        security.append("spring.security.oauth2.client.registration.steelthread.client-id=dashboard\n")
+                .append("spring.security.oauth2.client.registration.steelthread.client-secret=dashboard-secret\n")
+                .append("spring.security.oauth2.client.registration.steelthread.authorization-grant-type=authorization_code\n")
+                .append("spring.security.oauth2.client.registration.steelthread.redirect-uri={baseUrl}/login/oauth2/code/{registrationId}\n")
+                .append("spring.security.oauth2.client.registration.steelthread.provider=issuer\n")
+                .append("spring.security.oauth2.client.registration.steelthread.scope=").append(String.join(",",
+                        ROLES.stream().map(r -> "dataflow." + r.toLowerCase()).toList())).append('\n')
+                .append("spring.security.oauth2.client.provider.issuer.authorization-uri=").append(idp).append("/oauth2/authorize\n")
+                .append("spring.security.oauth2.client.provider.issuer.token-uri=").append(idp).append("/oauth2/token\n")
+                .append("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=").append(idp).append("/oauth2/jwks\n");
+        for (String server : List.of("dataflow", "skipper")) {
+            String mappings = "spring.cloud." + server + ".security.authorization.provider-role-mappings.steelthread.";
+            security.append(mappings).append("map-oauth-scopes=true\n");
+            ROLES.forEach(role -> security.append(mappings).append("role-mappings.ROLE_").append(role).append("=dataflow.")
+                    .append(role.toLowerCase()).append('\n'));
+        }
+        Path securityFile = Files.writeString(home.resolve("dataflow-security.properties"), security.toString());
+        Files.writeString(home.resolve("stack.properties"), "skipper.port=" + Ports.free() + "\ndataflow.port="
+                + Ports.free() + "\ndataflow.security-config=" + securityFile + "\n");
+        stack().up(List.of("skipper", "dataflow"));
+    }
+
+    @AfterAll
+    static void stop() {
+        stack().down(false);
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    @Test
+    void anAnonymousCallIsRefusedAndTheCommandSaysWhatToSet() throws Exception {
+        HttpResponse<String> apps = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(settings().dataflowUri() + "/apps")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(apps.statusCode()).isEqualTo(401);
+
+        assertThat(cli("dataflow", "apply", "--dry-run")).isEqualTo(1);
+        assertThat(lastError).contains("requires authentication and no credentials are configured")
+                .contains("dataflow.client-id");
+    }
+
+    @Test
+    void aWrongClientSecretGetsNoToken() {
+        System.setProperty("steelthread.dataflow.client-id", "steelthread");
+        System.setProperty("steelthread.dataflow.client-secret", "wrong");
+        System.setProperty("steelthread.dataflow.token-uri", "http://127.0.0.1:" + issuerPort + "/oauth2/token");
+        try {
+            assertThat(cli("dataflow", "apply", "--dry-run")).isEqualTo(1);
+            assertThat(lastError).contains("no token for Data Flow from http://127.0.0.1:" + issuerPort + "/oauth2/token")
+                    .contains("401");
+        }
+        finally {
+            clearCredentials();
+        }
+    }
+
+    @Test
+    void theClientCredentialsGrantRegistersAppsAndCreatesTasks() {
+        System.setProperty("steelthread.dataflow.client-id", "steelthread");
+        System.setProperty("steelthread.dataflow.client-secret", SECRET);
+        System.setProperty("steelthread.dataflow.token-uri", "http://127.0.0.1:" + issuerPort + "/oauth2/token");
+        System.setProperty("steelthread.dataflow.scopes", String.join(",",
+                ROLES.stream().map(r -> "dataflow." + r.toLowerCase()).toList()));
+        try {
+            Path definitions = home.resolve("definitions");
+            Files.createDirectories(definitions);
+            Files.writeString(definitions.resolve("apps.properties"), "task.pipeline-task=spark-tasks/pipeline-task\n");
+            Files.writeString(definitions.resolve("tasks.dsl"), "hive-ddl = pipeline-task --spring.batch.job.names=hiveDdl\n");
+            Files.writeString(definitions.resolve("streams.dsl"), "");
+            Files.writeString(definitions.resolve("pipeline.properties"), "task.steelthread.pipeline.warehouse=${warehouse}\n");
+
+            assertThat(cli("dataflow", "--definitions", definitions.toString(), "apply")).as(lastError).isZero();
+            assertThat(lastOutput).contains("hive-ddl");
+            DataFlowTemplate dataFlow = StackDefinitions.server(settings());
+            List<String> tasks = StreamSupport.stream(dataFlow.taskOperations().list().spliterator(), false)
+                    .map(TaskDefinitionResource::getName).toList();
+            assertThat(tasks).contains("hive-ddl");
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        finally {
+            clearCredentials();
+        }
+    }
+
+    @Test
+    void theClientsErrorNamesTheServerAndTheSettings() {
+        DataFlowConnection.AuthenticationException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                DataFlowConnection.AuthenticationException.class, () -> DataFlowConnection.open(
+                        URI.create(settings().dataflowUri()), new DataFlowConnection.Credentials("not-a-jwt", null, null,
+                                null, List.of())));
+        assertThat(refused.getMessage()).contains(settings().dataflowUri()).contains("refused the token (401)");
+    }
+
+    private static void clearCredentials() {
+        for (String key : List.of("client-id", "client-secret", "token-uri", "scopes")) {
+            System.clearProperty("steelthread.dataflow." + key);
+        }
+    }
+
+    private static StackSettings settings() {
+        System.setProperty("steelthread.home", home.toString());
+        return StackSettings.load();
+    }
+
+    private static LocalStack stack() {
+        return new LocalStack(settings(), System.out);
+    }
+
+    private static int cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            System.setProperty("steelthread.home", home.toString());
+            return SteelthreadCommand.run(args);
+        }
+        finally {
+            System.setOut(out);
+            System.setErr(err);
+            lastOutput = o.toString(StandardCharsets.UTF_8);
+            lastError = e.toString(StandardCharsets.UTF_8);
+            out.print(lastOutput);
+            err.print(lastError);
+        }
+    }
+
+    /** The identity provider a secured Data Flow trusts: a client-credentials client with the dataflow.* scopes. */
+    @SpringBootConfiguration
+    // The Data Flow client's own auto-configuration would connect to a server at start.
+    @EnableAutoConfiguration(excludeName = "org.springframework.cloud.dataflow.rest.client.config.DataFlowClientAutoConfiguration")
+    @Import(OAuth2AuthorizationServerConfiguration.class)
+    static class Issuer {
+
+        @Bean
+        RegisteredClientRepository clients() {
+            RegisteredClient.Builder client = RegisteredClient.withId("steelthread").clientId("steelthread")
+                    .clientSecret("{noop}" + SECRET)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS);
+            ROLES.forEach(role -> client.scope("dataflow." + role.toLowerCase()));
+            return new InMemoryRegisteredClientRepository(client.build());
+        }
+
+        @Bean
+        JWKSource<SecurityContext> keys() throws Exception {
+            RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+            return new ImmutableJWKSet<>(new JWKSet(key));
+        }
+
+        @Bean
+        ProviderSettings providerSettings() {
+            return ProviderSettings.builder().issuer("http://127.0.0.1:" + issuerPort).build();
+        }
+    }
+}
