@@ -8,6 +8,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
 import com.google.common.net.HostAndPort;
 import com.google.common.net.InternetDomainName;
 import ua_parser.Client;
@@ -30,6 +33,12 @@ public class EventEnricher {
     public static final String DEVICE_FAMILY = "device_family";
 
     private final Parser userAgents;
+    /**
+     * A game's traffic comes from its players' hosts again and again; the public-suffix lookup is a tenth of the
+     * processor's CPU (JFR), so its answers are kept, a bounded number.
+     */
+    private final LoadingCache<String, Player> players = CacheBuilder.newBuilder().maximumSize(100_000)
+            .build(CacheLoader.from(EventEnricher::player));
 
     public EventEnricher(Parser userAgents) {
         this.userAgents = userAgents;
@@ -41,7 +50,7 @@ public class EventEnricher {
         event.put(EVENT_HOUR, ts.getHour());
         String host = event.path("Host").asText("");
         if (!host.isEmpty()) {
-            Player player = player(host);
+            Player player = players.getUnchecked(host);
             event.put(PLAYER, player.name());
             event.put(ISP, player.isp());
         }
