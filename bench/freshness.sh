@@ -21,6 +21,7 @@ hiveserver2.port=$((base + 3))
 presto.port=$((base + 4))
 processor.port=$((base + 5))
 source.port=$((base + 6))
+source.management-port=$((base + 7))
 PROPS
 stream_pid=""
 cleanup() {
@@ -39,21 +40,21 @@ task() {
     --steelthread.pipeline.hive.jdbc-url="jdbc:hive2://127.0.0.1:$((base + 3))/default" "$@" > "$STEELTHREAD_HOME/task.log" 2>&1
 }
 
+# The table exists before the stream starts (the DDL); its partitions do not: the stream registers each new hour
+# in the metastore as it commits it, so the first sample of an hour includes that.
+task --spring.batch.job.names=hiveDdl
+
 echo "== StreamEventsJob, trigger '$TRIGGER'"
 SPARK_HOME="$spark_home" "$spark_home/bin/spark-submit" --master 'local[2]' --driver-memory 1g \
   --class io.steelthread.spark.StreamEventsJob "$jobs_jar" --bootstrap-servers "127.0.0.1:$base" --topic events \
   --table-path "$warehouse/sword_purchases" --checkpoint "$warehouse/_checkpoints/sword_purchases" \
+  --metastore-uri "thrift://127.0.0.1:$((base + 2))" --hive-table default.sword_purchases \
   --trigger "$TRIGGER" > "$STEELTHREAD_HOME/stream.log" 2>&1 &
 stream_pid=$!
-
-# The table and this hour's partition exist before the timing starts (a new hour needs MSCK REPAIR once).
-curl -sf -X POST -H 'Content-Type: application/json' -d '{"sword_type":"warm-up"}' \
-  "http://127.0.0.1:$((base + 6))/events/purchase_sword" >/dev/null
 for _ in $(seq 1 120); do
-  ls -d "$STEELTHREAD_HOME"/warehouse/sword_purchases/event_date=*/event_hour=* >/dev/null 2>&1 && break
+  grep -q "StreamEventsJob query running" "$STEELTHREAD_HOME/stream.log" && break
   sleep 1
 done
-task --spring.batch.job.names=hiveDdl
 
 echo "== $SAMPLES samples"
 java -cp "$root/local-stack/cli/target/lib/*" "$root/bench/Freshness.java" "http://127.0.0.1:$((base + 6))" \
