@@ -138,14 +138,13 @@ class SwordPurchasesStreamIT {
             Thread.sleep(500);
         }
         assertThat(sparkDriver.isAlive()).as("Spark driver pid %d outlived its task", sparkDriver.pid()).isFalse();
-        // Known gap (issue note #12): a stop right after the first batch sometimes does not end the query within
-        // 60 s and falls back to a kill; the outcome is logged either way, and no batch is left half-moved.
+        // A stop right after the first batch used to end in the 60-s kill now and then: Hadoop's local file system
+        // swallowed the stop's interrupt (a rename during the offset log's write), and the next batch waited for
+        // one. Now that batch sees the query stopped: the driver ends FINISHED, nothing half-moved in staging.
         String ended = Files.readString(log);
-        assertThat(ended).containsPattern("Spark application StreamEventsJob: (FINISHED|KILLED)");
-        if (ended.contains("Spark application StreamEventsJob: FINISHED")) {
-            assertThat(table.resolve("_staging")).as("a batch torn by the stop").satisfiesAnyOf(
-                    p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
-        }
+        assertThat(ended).as(ended).contains("Spark application StreamEventsJob: FINISHED").doesNotContain("killing");
+        assertThat(table.resolve("_staging")).as("a batch torn by the stop").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     private static int compact(HiveStack stack, String topic, String partition) throws Exception {

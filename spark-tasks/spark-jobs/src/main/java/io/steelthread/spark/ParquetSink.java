@@ -48,7 +48,8 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
     private final AtomicLong rows = new AtomicLong();
     /** Held while a batch is written and committed, so that a stop request waits for the commit to finish. */
     private final ReentrantLock batch = new ReentrantLock();
-    private volatile boolean stopping;
+    /** The query being stopped, once a stop was asked for. */
+    private volatile StreamingQuery stopping;
 
     private final String hiveTable;
     private final Set<String> registered = new HashSet<>();
@@ -75,27 +76,56 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
 
     /**
      * Stops the query between batches: a batch being written finishes its commit first; a batch that starts
-     * afterwards writes nothing and waits to be interrupted by the stop, and is replayed from the checkpoint on the
-     * next start. The lock is not held across {@code query.stop()}, which waits for the query's thread.
+     * afterwards writes nothing and ends with an interruption once the query is marked stopped, and is replayed from
+     * the checkpoint on the next start. The lock is not held across {@code query.stop()}, which waits for the query's
+     * thread. If that wait lasts, the query thread's stack is printed (a stop that does not end is then diagnosable
+     * from the log).
      */
     void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
         this.batch.lock();
         try {
-            stopping = true;
+            stopping = query;
         }
         finally {
             this.batch.unlock();
         }
-        query.stop();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(15_000);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                if (thread.getName().startsWith("stream execution thread")) {
+                    StringBuilder dump = new StringBuilder("ParquetSink: the stop has waited 15 s for " + thread.getName());
+                    for (StackTraceElement frame : stack) {
+                        dump.append("\n\tat ").append(frame);
+                    }
+                    System.out.println(dump);
+                }
+            });
+        }, "parquet-sink-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            query.stop();
+        }
+        finally {
+            watchdog.interrupt();
+        }
     }
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
         this.batch.lockInterruptibly();
         try {
-            if (stopping) {
-                // query.stop() marks the query terminated, then interrupts this thread: a clean stop for Spark.
-                for (int i = 0; i < 600; i++) {
+            StreamingQuery stopped = stopping;
+            if (stopped != null) {
+                // query.stop() marks the query terminated, then interrupts this thread. The interrupt may have landed
+                // (and been swallowed) before this batch began: a terminated query is reason enough. Either way Spark
+                // sees an interruption of a stopped query, i.e. a clean stop.
+                while (stopped.isActive()) {
                     Thread.sleep(100);
                 }
                 throw new InterruptedException("batch " + batchId + " not written: the query is stopping");
