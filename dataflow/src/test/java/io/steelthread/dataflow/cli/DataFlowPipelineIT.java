@@ -334,23 +334,9 @@ class DataFlowPipelineIT {
     }
 
     private static int cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            System.setProperty("steelthread.home", home.toString());
-            return SteelthreadCommand.run(args);
-        }
-        finally {
-            System.setOut(out);
-            System.setErr(err);
-            lastOutput = o.toString(StandardCharsets.UTF_8);
-            lastError = e.toString(StandardCharsets.UTF_8);
-            out.print(lastOutput);
-            err.print(lastError);
-        }
+        CommandRun run = CommandRun.of(home, args);
+        lastOutput = run.out();
+        lastError = run.err();
+        return run.exit();
     }
 }

@@ -2,13 +2,10 @@ package io.steelthread.dataflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -183,24 +180,10 @@ class SecuredDataFlowIT {
     }
 
     private static int cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            System.setProperty("steelthread.home", home.toString());
-            return SteelthreadCommand.run(args);
-        }
-        finally {
-            System.setOut(out);
-            System.setErr(err);
-            lastOutput = o.toString(StandardCharsets.UTF_8);
-            lastError = e.toString(StandardCharsets.UTF_8);
-            out.print(lastOutput);
-            err.print(lastError);
-        }
+        CommandRun run = CommandRun.of(home, args);
+        lastOutput = run.out();
+        lastError = run.err();
+        return run.exit();
     }
 
     /** The identity provider a secured Data Flow trusts: a client-credentials client with the dataflow.* scopes. */

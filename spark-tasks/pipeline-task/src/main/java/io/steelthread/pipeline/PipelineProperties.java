@@ -212,8 +212,19 @@ public class PipelineProperties {
 
         private String trigger = "10 seconds";
 
+        /** Kafka records per micro-batch at most: a backlog is worked off in bounded batches. */
+        private long maxOffsetsPerTrigger = 200_000;
+
         /** parquet, or console (the seed's filter_swords_stream). */
         private String sink = "parquet";
+
+        public long getMaxOffsetsPerTrigger() {
+            return maxOffsetsPerTrigger;
+        }
+
+        public void setMaxOffsetsPerTrigger(long maxOffsetsPerTrigger) {
+            this.maxOffsetsPerTrigger = maxOffsetsPerTrigger;
+        }
 
         public String getTable() {
             return table;

@@ -33,6 +33,7 @@ public class SwordPurchasesStreamJobConfiguration {
         List<String> args = SparkApplication.sourceArgs(properties, stream.getTable());
         Path stopFile = Path.of(System.getProperty("java.io.tmpdir"), "steelthread-" + stream.getTable() + ".stop");
         args.addAll(List.of("--checkpoint", checkpoint, "--trigger", stream.getTrigger(),
+                "--max-offsets-per-trigger", String.valueOf(stream.getMaxOffsetsPerTrigger()),
                 "--sink", stream.getSink(), "--stop-file", stopFile.toString()));
         String metastore = properties.getHive().getMetastoreUri();
         if (metastore != null && !metastore.isBlank() && "parquet".equals(stream.getSink())) {

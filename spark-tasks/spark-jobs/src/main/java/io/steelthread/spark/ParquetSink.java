@@ -33,11 +33,10 @@ import org.apache.spark.storage.StorageLevel;
  * Spark's own file sink writes straight into the table's directories and keeps the truth in
  * {@code _spark_metadata}, which Presto does not read: Presto fails on files still being written and counts the
  * files of a batch that a crash interrupted twice. Here each micro-batch is written under the hidden
- * {@code _staging/batch=<id>} (Hadoop's committer marks it complete with {@code _SUCCESS}), its files are then
- * renamed into the partitions one by one (each appears whole; with a Hive table, into each partition's registered
- * location), and {@code _committed/<id>} records the batch. A
- * batch replayed after a crash (same id, same offsets) is skipped if committed, its move finished if it was
- * written, and rewritten otherwise.
+ * {@code _staging/<query id>/batch=<id>} (complete once its row count file is there), its files
+ * are then renamed into the partitions one by one (each appears whole; with a Hive table, into each partition's
+ * registered location), and {@code _committed/<query id>/<id>} records the batch. A batch replayed after a crash
+ * (same id, same offsets) is skipped if committed, its move finished if it was written, and rewritten otherwise.
  */
 final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -140,26 +139,35 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
     private void write(Dataset<Row> batch, Long batchId) throws IOException {
         Path table = new Path(tablePath);
         FileSystem fs = table.getFileSystem(batch.sparkSession().sparkContext().hadoopConfiguration());
-        Path committed = new Path(table, "_committed/" + batchId);
+        String query = queryId(batch.sparkSession());
+        Path markers = new Path(table, "_committed/" + query);
+        Path committed = new Path(markers, String.valueOf(batchId));
         if (fs.exists(committed)) {
             return;
         }
-        Path staging = new Path(table, "_staging/batch=" + batchId);
-        if (!fs.exists(new Path(staging, "_SUCCESS"))) {
+        Path staging = new Path(table, "_staging/" + query + "/batch=" + batchId);
+        // The staged batch is complete once its row count is there: written after the data, under a temporary
+        // name and renamed, so a crash at any point leaves either no count (the batch is written again) or a whole
+        // one (an empty count file once sent every replay into a crash loop).
+        if (!fs.exists(new Path(staging, ROWS_FILE))) {
             fs.delete(staging, true);
             Dataset<Row> data = batch.persist(StorageLevel.MEMORY_AND_DISK());
             long count = data.count();
             EventTableLayout.partitioned(data.write().mode(SaveMode.ErrorIfExists)).parquet(staging.toString());
             data.unpersist();
-            try (FSDataOutputStream out = fs.create(new Path(staging, ROWS_FILE), true)) {
+            Path written = new Path(staging, "_" + ROWS_FILE + ".tmp");
+            try (FSDataOutputStream out = fs.create(written, true)) {
                 out.write(String.valueOf(count).getBytes(StandardCharsets.UTF_8));
+            }
+            if (!fs.rename(written, new Path(staging, ROWS_FILE))) {
+                throw new IOException("cannot rename " + written + " to " + ROWS_FILE);
             }
         }
         long count = readCount(fs, new Path(staging, ROWS_FILE));
         moveIntoPartitions(batch.sparkSession(), fs, staging, table);
         fs.create(committed, true).close();
         fs.delete(staging, true);
-        fs.delete(new Path(table, "_committed/" + (batchId - KEEP_MARKERS)), false);
+        fs.delete(new Path(markers, String.valueOf(batchId - KEEP_MARKERS)), false);
         rows.addAndGet(count);
         System.out.println("ParquetSink committed batch " + batchId + ": " + count + " rows");
     }
@@ -220,6 +228,20 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
                 }
             }
         }
+    }
+
+    /**
+     * Batch ids count from 0 for each query (a new or reset checkpoint is a new query): markers and staging are kept
+     * per query id, so one query never skips a batch because another wrote one with the same id, and two queries
+     * writing one table never delete each other's staging. The id is the query's, stable across restarts from the
+     * same checkpoint; Spark sets it on the query thread, where this sink runs.
+     */
+    private static String queryId(SparkSession spark) {
+        String id = spark.sparkContext().getLocalProperty("sql.streaming.queryId");
+        if (id == null || id.isBlank()) {
+            throw new IllegalStateException("ParquetSink runs only inside a streaming query (no sql.streaming.queryId)");
+        }
+        return id;
     }
 
     private static long readCount(FileSystem fs, Path file) throws IOException {

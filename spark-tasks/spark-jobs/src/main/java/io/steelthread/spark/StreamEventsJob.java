@@ -34,6 +34,14 @@ public final class StreamEventsJob implements Callable<Integer> {
     @Option(names = "--trigger", defaultValue = "10 seconds", description = "Micro-batch interval (default: ${DEFAULT-VALUE}).")
     String trigger;
 
+    /**
+     * A stream started on a backlog (a new table, a stopped task) would otherwise read all of it as one batch: a
+     * long, memory-heavy commit that is all or nothing. Bounded, the backlog is worked off batch after batch.
+     */
+    @Option(names = "--max-offsets-per-trigger", defaultValue = "200000",
+            description = "Kafka records read per micro-batch at most, over all partitions (default: ${DEFAULT-VALUE}).")
+    long maxOffsetsPerTrigger;
+
     @Option(names = "--sink", defaultValue = "parquet", description = "parquet or console (default: ${DEFAULT-VALUE}).")
     String sink;
 
@@ -66,7 +74,8 @@ public final class StreamEventsJob implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--checkpoint is required for the parquet sink");
             }
             // The console sink is the seed's filter_swords_stream: what arrives from now on, no checkpoint.
-            DataStreamReader reader = console ? source.stream(spark).option("startingOffsets", "latest") : source.stream(spark);
+            DataStreamReader reader = (console ? source.stream(spark).option("startingOffsets", "latest") : source.stream(spark))
+                    .option("maxOffsetsPerTrigger", maxOffsetsPerTrigger);
             Dataset<Row> events = GameEventTransform.events(reader.load(), EventSchema.enrichedEvent(), source.eventTypes());
             events.printSchema();
             DataStreamWriter<Row> writer = events.writeStream();
