@@ -14,9 +14,12 @@ import java.util.List;
 final class PrestoShell {
 
     private static final int MAX_WIDTH = 36;
-    /** A table's data files, relative to the table, as {@code hadoop fs -ls} showed them. */
+    /**
+     * A table's data files, relative to the table, as {@code hadoop fs -ls} showed them (a compacted partition's
+     * under {@code _compacted/}).
+     */
     static String filesOf(String table) {
-        return "select regexp_extract(\"$path\", '[^/]+=[^/]+/[^/]+=[^/]+/[^/]+$') as file, count(*) as rows from "
+        return "select regexp_extract(\"$path\", '/" + table + "/(.+)$', 1) as file, count(*) as rows from "
                 + table + " group by 1 order by 1";
     }
 

@@ -64,7 +64,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
         if (!PARTITION.matcher(partition).matches()) {
             throw new IllegalArgumentException("--partition must look like event_date=2026-11-25/event_hour=13: " + partition);
         }
-        SparkSession spark = SparkSession.builder().appName("CompactPartitionJob")
+        SparkSession spark = JobSessions.builder("CompactPartitionJob")
                 .config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri)
                 .getOrCreate();
         try {

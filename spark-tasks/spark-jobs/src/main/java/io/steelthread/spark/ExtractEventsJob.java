@@ -41,7 +41,7 @@ public final class ExtractEventsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = SparkSession.builder().appName("ExtractEventsJob").getOrCreate();
+        SparkSession spark = JobSessions.builder("ExtractEventsJob").getOrCreate();
         try {
             long start = System.nanoTime();
             long rows = checkpoint == null ? extractAll(spark) : extractNew(spark);

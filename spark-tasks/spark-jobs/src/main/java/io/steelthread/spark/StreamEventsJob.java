@@ -63,7 +63,7 @@ public final class StreamEventsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession.Builder builder = SparkSession.builder().appName("StreamEventsJob");
+        SparkSession.Builder builder = JobSessions.builder("StreamEventsJob");
         if (metastoreUri != null && hiveTable != null) {
             builder.config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri);
         }

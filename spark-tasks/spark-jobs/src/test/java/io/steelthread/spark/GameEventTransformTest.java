@@ -25,8 +25,8 @@ class GameEventTransformTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[1]").appName("transform-test").config("spark.ui.enabled", "false")
-                .config("spark.sql.session.timeZone", "UTC").config("spark.driver.host", "localhost")
+        spark = JobSessions.builder("transform-test").master("local[1]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "localhost")
                 .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     }
 
@@ -106,6 +106,30 @@ class GameEventTransformTest {
         assertThat(schema.fieldNames()).contains("event_id", "event_type", "Host", "User-Agent", "player", "isp");
         assertThat(schema.apply("event_ts").dataType()).isEqualTo(DataTypes.TimestampType);
         assertThat(schema.apply("event_hour").dataType()).isEqualTo(DataTypes.IntegerType);
+    }
+
+    /**
+     * A cluster whose defaults set another session time zone (here New York) still gets UTC values in the
+     * {@code timestamp} column: the jobs' sessions set the zone themselves.
+     */
+    @Test
+    void theKafkaTimestampIsWrittenInUtcWhateverTheClustersTimeZone() {
+        spark.conf().set("spark.sql.session.timeZone", "America/New_York");
+        try {
+            SparkSession job = JobSessions.builder("transform-test").getOrCreate();
+            StructType kafkaSchema = new StructType().add("value", DataTypes.BinaryType)
+                    .add("timestamp", DataTypes.TimestampType).add("partition", DataTypes.IntegerType)
+                    .add("offset", DataTypes.LongType);
+            Dataset<Row> kafka = job.createDataFrame(List.of(RowFactory.create(("{\"event_type\":\"purchase_sword\","
+                    + "\"event_id\":\"tz\",\"event_ts\":\"2026-11-25T23:30:00Z\",\"event_date\":\"2026-11-25\","
+                    + "\"event_hour\":23}").getBytes(StandardCharsets.UTF_8),
+                    Timestamp.from(java.time.Instant.parse("2026-11-25T23:30:00Z")), 0, 0L)), kafkaSchema);
+            Row row = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of("purchase_sword")).first();
+            assertThat(row.<String>getAs("timestamp")).isEqualTo("2026-11-25 23:30:00");
+        }
+        finally {
+            spark.conf().set("spark.sql.session.timeZone", JobSessions.TIME_ZONE);
+        }
     }
 
     private static Dataset<Row> kafkaRows(String... values) {
