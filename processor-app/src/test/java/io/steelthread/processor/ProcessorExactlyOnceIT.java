@@ -84,10 +84,18 @@ class ProcessorExactlyOnceIT {
             assertThat(e.path("ua_family").asText()).isEqualTo("Chrome Mobile");
             assertThat(e.path("os_family").asText()).isEqualTo("Android");
         }
+        Map<String, byte[]> rawByPosition = new HashMap<>();
+        readCommitted(raw).forEach(r -> rawByPosition.put(r.partition() + "@" + r.offset(), r.value()));
         for (ConsumerRecord<byte[], byte[]> r : bad) {
-            ids.add(new String(r.key(), StandardCharsets.UTF_8));
-            assertThat(header(r, "dlq_reason")).isNotBlank();
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            ids.add(id);
+            assertThat(header(r, "dlq_reason")).startsWith("malformed JSON");
             assertThat(header(r, "dlq_source_topic")).isEqualTo(raw);
+            // The original bytes, and where they were in the raw topic.
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{broken " + id.substring(1));
+            String at = header(r, "dlq_source_partition") + "@" + header(r, "dlq_source_offset");
+            assertThat(rawByPosition).as("raw record at %s", at).containsKey(at);
+            assertThat(rawByPosition.get(at)).isEqualTo(r.value());
         }
         assertThat(ids).doesNotHaveDuplicates().hasSize(TOTAL);
         assertThat(bad).hasSize(TOTAL / 10);
