@@ -64,9 +64,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
         if (!PARTITION.matcher(partition).matches()) {
             throw new IllegalArgumentException("--partition must look like event_date=2026-11-25/event_hour=13: " + partition);
         }
-        SparkSession spark = JobSessions.builder("CompactPartitionJob")
-                .config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri)
-                .getOrCreate();
+        SparkSession spark = JobSessions.builder("CompactPartitionJob", metastoreUri).getOrCreate();
         try {
             Path table = new Path(tablePath.replaceAll("/+$", ""));
             FileSystem fs = table.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -95,7 +93,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
                         + snapshot.size() + " files it was made from " + before + "; the partition is left as it was");
             }
             partitions.setLocation(partition, target);
-            int late = HivePartitions.moveDataFiles(fs, current, target, compacted);
+            int late = HivePartitions.moveDataFiles(fs, current, target, name -> !compacted.contains(name));
             System.out.println("CompactPartitionJob: " + before + " rows in " + snapshot.size() + " files of " + current
                     + " rewritten into " + files + " file(s) at " + target + "; partition " + partition + " of "
                     + hiveTable + " now reads it; " + late + " file(s) written meanwhile moved along");

@@ -3,7 +3,7 @@ package io.steelthread.spark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -85,13 +85,14 @@ final class HivePartitions {
     }
 
     /**
-     * Moves into {@code to} the data files of {@code from} whose names are not in {@code except}; a file gone
-     * meanwhile (moved by the writer that placed it) is skipped. Returns how many were moved.
+     * Moves into {@code to} the data files of {@code from} whose names {@code which} accepts; a file gone meanwhile
+     * (moved by the other side of a location switch: the compaction's sweep or the sink's follow-up) is skipped.
+     * Returns how many were moved.
      */
-    static int moveDataFiles(FileSystem fs, Path from, Path to, Set<String> except) throws IOException {
+    static int moveDataFiles(FileSystem fs, Path from, Path to, Predicate<String> which) throws IOException {
         int moved = 0;
         for (Path file : dataFiles(fs, from)) {
-            if (except.contains(file.getName())) {
+            if (!which.test(file.getName())) {
                 continue;
             }
             if (fs.rename(file, new Path(to, file.getName()))) {

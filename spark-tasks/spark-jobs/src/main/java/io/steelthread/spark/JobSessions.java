@@ -18,4 +18,13 @@ final class JobSessions {
     static SparkSession.Builder builder(String appName) {
         return SparkSession.builder().appName(appName).config("spark.sql.session.timeZone", TIME_ZONE);
     }
+
+    /** As {@link #builder(String)}, with the Hive catalog of {@code metastoreUri} (thrift://…) when one is given. */
+    static SparkSession.Builder builder(String appName, String metastoreUri) {
+        SparkSession.Builder builder = builder(appName);
+        if (metastoreUri != null && !metastoreUri.isBlank()) {
+            builder.config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri);
+        }
+        return builder;
+    }
 }

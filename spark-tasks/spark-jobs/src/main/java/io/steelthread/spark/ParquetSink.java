@@ -217,12 +217,7 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             if (partitions != null) {
                 Path now = partitions.location(dir, fs);
                 if (!now.equals(target)) {
-                    int moved = 0;
-                    for (Path placed : HivePartitions.dataFiles(fs, target)) {
-                        if (names.contains(placed.getName()) && fs.rename(placed, new Path(now, placed.getName()))) {
-                            moved++;
-                        }
-                    }
+                    int moved = HivePartitions.moveDataFiles(fs, target, now, names::contains);
                     System.out.println("ParquetSink: partition " + dir + " moved to " + now + " during the commit; "
                             + moved + " file(s) of this batch followed it");
                 }

@@ -63,11 +63,7 @@ public final class StreamEventsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession.Builder builder = JobSessions.builder("StreamEventsJob");
-        if (metastoreUri != null && hiveTable != null) {
-            builder.config("spark.sql.catalogImplementation", "hive").config("spark.hadoop.hive.metastore.uris", metastoreUri);
-        }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = JobSessions.builder("StreamEventsJob", hiveTable == null ? null : metastoreUri).getOrCreate();
         try {
             boolean console = "console".equals(sink);
             if (!console && checkpoint == null) {

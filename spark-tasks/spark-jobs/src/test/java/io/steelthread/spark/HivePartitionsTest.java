@@ -28,7 +28,7 @@ class HivePartitionsTest {
         Files.writeString(old.resolve(".part-2.parquet.crc"), "");
 
         int moved = HivePartitions.moveDataFiles(fs, new Path(old.toUri()), new Path(current.toUri()),
-                Set.of("part-1.parquet"));
+                name -> !Set.of("part-1.parquet").contains(name));
 
         assertThat(moved).isEqualTo(1);
         assertThat(current.resolve("part-2.parquet")).hasContent("late");
