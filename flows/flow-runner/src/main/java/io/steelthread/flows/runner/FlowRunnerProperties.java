@@ -1,0 +1,32 @@
+package io.steelthread.flows.runner;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What Data Flow passes a composed-task runner (top-level names, as its stock runner reads them), and this runner's
+ * own settings.
+ *
+ * @param graph                     the flow, in Data Flow's task DSL, with child definition names
+ *                                  ({@code flow-a && flow-b})
+ * @param composedTaskProperties    launch properties for the children, {@code app.<child>.…} and
+ *                                  {@code deployer.<child>.…}, comma separated
+ * @param composedTaskArguments     arguments passed to every child, space separated
+ * @param dataflowServerUri         where the children are launched
+ * @param dataflowServerAccessToken bearer token for a secured server (Data Flow passes the user's own when
+ *                                  {@code spring.cloud.dataflow.task.use-user-access-token} is set)
+ * @param pollInterval              how often a running child's state is read
+ * @param splitThreadCount          how many branches of a split run at once
+ * @param maxWaitTime               a child running longer is stopped and fails its step; zero waits without end
+ */
+@ConstructorBinding
+@ConfigurationProperties("")
+public record FlowRunnerProperties(String graph, String composedTaskProperties, String composedTaskArguments,
+        @DefaultValue("http://localhost:9393") URI dataflowServerUri, String dataflowServerAccessToken,
+        @DefaultValue("200ms") Duration pollInterval, @DefaultValue("4") int splitThreadCount,
+        @DefaultValue("0s") Duration maxWaitTime) {
+}
