@@ -55,15 +55,23 @@ public final class SteelthreadCommand {
         return servers;
     }
 
-    /** Starts the servers, then applies the definitions (which deploys the stream). */
+    /** Starts the servers, then applies the definitions (which deploys the stream), schedules too. */
     static void up(LocalStack stack, List<String> only, PrintStream out) {
+        up(stack, only, out, true);
+    }
+
+    /**
+     * @param schedules whether schedules.properties is applied: not by the demo, a scripted replay a scheduled run
+     *                  would interleave with
+     */
+    static void up(LocalStack stack, List<String> only, PrintStream out, boolean schedules) {
         stack.up(only == null ? servers() : only);
         StackSettings s = stack.settings();
         if (only == null || only.contains("dataflow")) {
             Definitions definitions = StackDefinitions.load(s, null);
             PipelineClient client = new PipelineClient(StackDefinitions.server(s), out);
             try {
-                client.apply(definitions, false);
+                client.apply(definitions, false, schedules);
             }
             catch (RuntimeException e) {
                 out.println("steelthread: applying dataflow/definitions failed, stopping the stack");
@@ -164,7 +172,8 @@ public final class SteelthreadCommand {
         public Integer call() {
             LocalStack stack = LocalStackCommand.stack();
             long start = System.nanoTime();
-            up(stack, null, System.out);
+            up(stack, null, System.out, false);
+            System.out.println("(the demo leaves schedules.properties alone: ./steelthread dataflow apply creates them)");
             boolean done = false;
             try {
                 StackSettings s = stack.settings();

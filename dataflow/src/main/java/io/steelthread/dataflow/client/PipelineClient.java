@@ -21,6 +21,7 @@ import org.springframework.cloud.dataflow.rest.client.DataFlowOperations;
 import org.springframework.cloud.dataflow.rest.resource.AppInstanceStatusResource;
 import org.springframework.cloud.dataflow.rest.resource.AppRegistrationResource;
 import org.springframework.cloud.dataflow.rest.resource.AppStatusResource;
+import org.springframework.cloud.dataflow.rest.resource.ScheduleInfoResource;
 import org.springframework.cloud.dataflow.rest.resource.StreamDefinitionResource;
 import org.springframework.cloud.dataflow.rest.resource.TaskDefinitionResource;
 import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
@@ -46,6 +47,11 @@ public final class PipelineClient {
 
     /** Compares the definitions with the server; nothing is changed until the plan's steps run. */
     public Plan plan(Definitions definitions) {
+        return plan(definitions, true);
+    }
+
+    /** @param schedules whether schedules.properties is applied too */
+    public Plan plan(Definitions definitions, boolean schedules) {
         Plan plan = new Plan();
         Map<String, String> registered = new HashMap<>();
         for (AppRegistrationResource app : dataFlow.appRegistryOperations().list()) {
@@ -61,6 +67,7 @@ public final class PipelineClient {
 
         Map<String, TaskDefinitionResource> tasks = new HashMap<>();
         dataFlow.taskOperations().list().forEach(t -> tasks.put(t.getName(), t));
+        List<String> changedTasks = new ArrayList<>();
         for (Definitions.Task task : definitions.tasks()) {
             TaskDefinitionResource current = tasks.get(task.name());
             String description = DESCRIPTION + task.fingerprint();
@@ -70,6 +77,7 @@ public final class PipelineClient {
                 plan.add("task", task.name(), "add", detail, create);
             }
             else if (!description.equals(current.getDescription())) {
+                changedTasks.add(task.name());
                 plan.add("task", task.name(), "change", detail, () -> {
                     dataFlow.taskOperations().destroy(task.name());
                     create.run();
@@ -78,6 +86,10 @@ public final class PipelineClient {
             else {
                 plan.add("task", task.name(), "unchanged", "", () -> { });
             }
+        }
+
+        if (schedules) {
+            planSchedules(definitions, plan, changedTasks);
         }
 
         Map<String, StreamDefinitionResource> streams = new HashMap<>();
@@ -110,11 +122,81 @@ public final class PipelineClient {
     }
 
     /**
+     * Schedules of schedules.properties through Data Flow's schedules API (the same requests work on any platform
+     * with a scheduler): added, re-created when their task, cron or arguments changed or their task was re-created,
+     * deleted when they schedule a task of tasks.dsl but are no longer declared. Skipped, with a line saying so,
+     * when the server has scheduling off.
+     */
+    private void planSchedules(Definitions definitions, Plan plan, List<String> changedTasks) {
+        if (!dataFlow.aboutOperation().get().getFeatureInfo().isSchedulesEnabled()) {
+            if (!definitions.schedules().isEmpty()) {
+                plan.add("schedule", "*", "unchanged", "(scheduling is off on this server: schedules.properties not "
+                        + "applied)", () -> { });
+            }
+            return;
+        }
+        Map<String, ScheduleInfoResource> current = new HashMap<>();
+        dataFlow.schedulerOperations().list().forEach(s -> current.put(s.getScheduleName(), s));
+        for (Definitions.Schedule schedule : definitions.schedules()) {
+            ScheduleInfoResource existing = current.remove(schedule.name());
+            String detail = schedule.cron() + " " + schedule.task()
+                    + (schedule.arguments().isEmpty() ? "" : " " + String.join(" ", schedule.arguments()));
+            Runnable create = () -> dataFlow.schedulerOperations().schedule(schedule.name(), schedule.task(),
+                    schedule.properties(), schedule.arguments());
+            if (existing == null) {
+                plan.add("schedule", schedule.name(), "add", detail, create);
+            }
+            else if (!schedule.task().equals(existing.getTaskDefinitionName())
+                    || !schedule.cron().equals(existing.getScheduleProperties().get(CRON_EXPRESSION))
+                    || changedTasks.contains(schedule.task())
+                    || !argumentsMatch(schedule, existing)) {
+                plan.add("schedule", schedule.name(), "change", detail, () -> {
+                    unscheduleIfPresent(schedule.name());
+                    create.run();
+                });
+            }
+            else {
+                plan.add("schedule", schedule.name(), "unchanged", "", () -> { });
+            }
+        }
+        current.values().stream()
+                .filter(s -> definitions.tasks().stream().anyMatch(t -> t.name().equals(s.getTaskDefinitionName())))
+                .forEach(s -> plan.add("schedule", s.getScheduleName(), "delete", "(not in schedules.properties)",
+                        () -> unscheduleIfPresent(s.getScheduleName())));
+    }
+
+    static final String CRON_EXPRESSION = "spring.cloud.scheduler.cron.expression";
+    /** What the local scheduler reports of a schedule's arguments (other platforms may not report them). */
+    static final String ARGUMENTS = "spring.cloud.scheduler.arguments";
+
+    private static boolean argumentsMatch(Definitions.Schedule schedule, ScheduleInfoResource existing) {
+        String reported = existing.getScheduleProperties().get(ARGUMENTS);
+        return reported == null || reported.equals(String.join(" ", schedule.arguments()));
+    }
+
+    /** Data Flow deletes a task's schedules with the task; a re-created task's schedule may be gone already. */
+    private void unscheduleIfPresent(String name) {
+        try {
+            dataFlow.schedulerOperations().unschedule(name);
+        }
+        catch (DataFlowClientException e) {
+            if (!e.getMessage().contains("not found") && !e.getMessage().contains("NoSuchSchedule")) {
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Prints the plan and, unless {@code dryRun}, runs its steps in order. A step the server rejects stops the
      * apply with the server's message, naming the definition and what was applied before it.
      */
     public void apply(Definitions definitions, boolean dryRun) {
-        Plan plan = plan(definitions);
+        apply(definitions, dryRun, true);
+    }
+
+    /** @param schedules whether schedules.properties is applied too (the demo leaves them alone) */
+    public void apply(Definitions definitions, boolean dryRun, boolean schedules) {
+        Plan plan = plan(definitions, schedules);
         out.println("Data Flow plan (" + plan.changes().size() + " change" + (plan.changes().size() == 1 ? "" : "s")
                 + (dryRun ? ", dry run" : "") + "):");
         plan.steps().forEach(out::println);
@@ -128,7 +210,8 @@ public final class PipelineClient {
             }
             catch (DataFlowClientException | DefinitionException e) {
                 String file = step.kind().equals("app") ? "apps.properties"
-                        : step.kind().equals("stream") ? "streams.dsl" : "tasks.dsl";
+                        : step.kind().equals("stream") ? "streams.dsl"
+                        : step.kind().equals("schedule") ? "schedules.properties" : "tasks.dsl";
                 throw new ApplyException("Data Flow rejected " + step.kind() + " '" + step.name()
                         + "' (dataflow/definitions/" + file + "): " + e.getMessage()
                         + (applied.isEmpty() ? "; nothing was applied before it" : "; applied before it: " + applied), e);
@@ -204,9 +287,43 @@ public final class PipelineClient {
 
     /** Launches a task with its deployer properties; returns the execution id. */
     public long launch(Definitions definitions, String task, List<String> arguments) {
-        definitions.task(task);
-        Map<String, String> properties = new LinkedHashMap<>(definitions.taskDeployer());
-        return dataFlow.taskOperations().launch(task, properties, arguments, null);
+        return dataFlow.taskOperations().launch(task, launchProperties(definitions, definitions.task(task)), arguments,
+                null);
+    }
+
+    /**
+     * The deployer properties of pipeline.properties for a launch: {@code deployer.<app>.…} as they are for a task,
+     * and for a flow once per child running that app ({@code deployer.<flow>.<label>.…}).
+     */
+    static Map<String, String> launchProperties(Definitions definitions, Definitions.Task task) {
+        if (!task.isFlow()) {
+            return new LinkedHashMap<>(definitions.taskDeployer());
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Definitions.FlowChild child : task.children()) {
+            String prefix = "deployer." + child.app() + ".";
+            definitions.taskDeployer().forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    properties.put("deployer." + task.name() + "." + child.label() + "." + key.substring(prefix.length()),
+                            value);
+                }
+            });
+        }
+        return properties;
+    }
+
+    /** The executions a flow's execution launched (its children, {@code <flow>-<label>}), oldest first. */
+    public List<TaskExecutionResource> children(Definitions.Task flow, long parentExecutionId) {
+        List<TaskExecutionResource> children = new ArrayList<>();
+        for (Definitions.FlowChild child : flow.children()) {
+            dataFlow.taskOperations().executionListByTaskName(flow.name() + "-" + child.label()).forEach(e -> {
+                if (e.getParentExecutionId() != null && e.getParentExecutionId() == parentExecutionId) {
+                    children.add(e);
+                }
+            });
+        }
+        children.sort(java.util.Comparator.comparingLong(TaskExecutionResource::getExecutionId));
+        return children;
     }
 
     /** Waits for an execution to end, printing progress; returns its final record. */

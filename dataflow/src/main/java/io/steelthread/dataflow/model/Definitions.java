@@ -19,14 +19,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.cloud.dataflow.core.dsl.AppNode;
+import org.springframework.cloud.dataflow.core.dsl.LabelledTaskNode;
 import org.springframework.cloud.dataflow.core.dsl.StreamParser;
+import org.springframework.cloud.dataflow.core.dsl.TaskAppNode;
+import org.springframework.cloud.dataflow.core.dsl.TaskNode;
+import org.springframework.cloud.dataflow.core.dsl.TaskParser;
+import org.springframework.cloud.dataflow.core.dsl.TransitionNode;
 
 /**
  * What {@code dataflow/definitions/} declares, with the {@code ${…}} placeholders of {@code pipeline.properties}
  * filled: the app registrations, the streams with their deploy properties, the tasks with the arguments every
  * launch needs, and the deployer properties of task launches.
  */
-public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks, Map<String, String> taskDeployer) {
+public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks, Map<String, String> taskDeployer,
+        List<Schedule> schedules) {
 
     /** {@code type} is Data Flow's app type (source, processor, sink, task); {@code file} where it was declared. */
     public record App(String type, String name, String uri, String file) {
@@ -44,10 +50,40 @@ public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks
      * A task definition as Data Flow stores it ({@code dsl}: the app and its arguments, the pipeline's settings
      * appended), and as tasks.dsl declares it ({@code declared}).
      */
-    public record Task(String name, String dsl, String declared, String file) {
+    public record Task(String name, String dsl, String declared, String file, List<FlowChild> children) {
 
         public String fingerprint() {
             return Definitions.fingerprint(dsl);
+        }
+
+        /** A flow (composed task: {@code a: app && b: app}), run by the flow runner. */
+        public boolean isFlow() {
+            return !children.isEmpty();
+        }
+    }
+
+    /**
+     * A child of a flow: Data Flow names its definition {@code <flow>-<label>}, and launch properties address it as
+     * {@code app.<flow>.<label>.…} / {@code deployer.<flow>.<label>.…}.
+     */
+    public record FlowChild(String label, String app) {
+    }
+
+    /**
+     * A schedule of schedules.properties, as Data Flow's schedules API takes it: {@code cron} in five fields (minute
+     * hour day-of-month month day-of-week, UTC unless {@code scheduler.time-zone} is given where the platform takes
+     * it), {@code misfire} (run-once or skip; the local scheduler's) empty for the platform's default.
+     */
+    public record Schedule(String name, String task, String cron, List<String> arguments, String misfire, String file) {
+
+        /** The {@code properties} of {@code POST /tasks/schedules}. */
+        public Map<String, String> properties() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("scheduler.cron.expression", cron);
+            if (!misfire.isEmpty()) {
+                properties.put("scheduler.misfire", misfire);
+            }
+            return properties;
         }
     }
 
@@ -55,8 +91,8 @@ public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks
     private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
     /**
-     * Reads the four files of {@code dir}: {@code apps.properties}, {@code streams.dsl}, {@code tasks.dsl},
-     * {@code pipeline.properties}.
+     * Reads the files of {@code dir}: {@code apps.properties}, {@code streams.dsl}, {@code tasks.dsl},
+     * {@code pipeline.properties} and, if present, {@code schedules.properties}.
      *
      * @param settings values of the placeholders
      * @param moduleUri the URI of the jar a module directory of this project built
@@ -127,13 +163,31 @@ public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks
 
         List<Task> tasks = new ArrayList<>();
         dsl(dir.resolve("tasks.dsl")).forEach((name, text) -> {
+            TaskNode graph;
+            try {
+                graph = new TaskParser(name, text, true, true).parse();
+            }
+            catch (RuntimeException e) {
+                throw new DefinitionException("tasks.dsl", name, e.getMessage());
+            }
+            if (!graph.isComposed()) {
+                tasks.add(new Task(name, withArguments(text, taskArgs), text, "tasks.dsl", List.of()));
+                return;
+            }
+            // Every child of a flow gets the pipeline's settings, each after its own app and arguments.
+            List<TaskAppNode> nodes = new ArrayList<>();
+            graph.getSequences().forEach(sequence -> appNodes(sequence, nodes));
+            nodes.sort(java.util.Comparator.comparingInt((TaskAppNode n) -> ownEnd(text, n)).reversed());
             StringBuilder definition = new StringBuilder(text);
-            taskArgs.forEach((k, v) -> {
-                if (!text.contains("--" + k + "=")) {
-                    definition.append(" --").append(k).append('=').append(quote(v));
-                }
-            });
-            tasks.add(new Task(name, definition.toString(), text, "tasks.dsl"));
+            for (TaskAppNode node : nodes) {
+                int end = ownEnd(text, node);
+                String own = text.substring(node.getStartPos(), end);
+                definition.insert(end, withArguments(own, taskArgs).substring(own.length()));
+            }
+            List<FlowChild> children = graph.getTaskApps().stream()
+                    .map(app -> new FlowChild(app.getLabel() == null ? app.getName() : app.getLabel(), app.getName()))
+                    .toList();
+            tasks.add(new Task(name, definition.toString(), text, "tasks.dsl", children));
         });
         Map<String, String> taskDeployer = new LinkedHashMap<>();
         deployer.forEach((k, v) -> {
@@ -141,7 +195,77 @@ public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks
                 taskDeployer.put(k, v);
             }
         });
-        return new Definitions(apps, streams, tasks, taskDeployer);
+        List<Schedule> schedules = schedules(dir.resolve("schedules.properties"), tasks);
+        return new Definitions(apps, streams, tasks, taskDeployer, schedules);
+    }
+
+    private static String withArguments(String text, Map<String, String> arguments) {
+        StringBuilder definition = new StringBuilder(text);
+        arguments.forEach((k, v) -> {
+            if (!text.contains("--" + k + "=")) {
+                definition.append(" --").append(k).append('=').append(quote(v));
+            }
+        });
+        return definition.toString();
+    }
+
+    /** Where a child's app name and arguments end (its transitions, if any, follow). */
+    private static int ownEnd(String text, TaskAppNode node) {
+        if (node.hasArguments()) {
+            return node.getArguments()[node.getArguments().length - 1].getEndPos();
+        }
+        int from = node.getLabel() == null ? node.getStartPos() : text.indexOf(':', node.getStartPos()) + 1;
+        return text.indexOf(node.getName(), from) + node.getName().length();
+    }
+
+    private static void appNodes(LabelledTaskNode node, List<TaskAppNode> into) {
+        if (node instanceof TaskAppNode app) {
+            into.add(app);
+            app.getTransitions().stream().filter(TransitionNode::isTargetApp).map(TransitionNode::getTargetApp)
+                    .forEach(into::add);
+            return;
+        }
+        node.getSeries().forEach(element -> appNodes(element, into));
+    }
+
+    /** {@code <schedule>.task}, {@code .cron}, {@code .arguments}, {@code .misfire}; no file, no schedules. */
+    static List<Schedule> schedules(Path file, List<Task> tasks) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        Properties p = properties(file);
+        Map<String, Map<String, String>> byName = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            int dot = key.lastIndexOf('.');
+            String field = dot < 1 ? "" : key.substring(dot + 1);
+            if (!List.of("task", "cron", "arguments", "misfire").contains(field)) {
+                throw new DefinitionException("schedules.properties", key,
+                        "expected <schedule>.task, .cron, .arguments or .misfire");
+            }
+            byName.computeIfAbsent(key.substring(0, dot), n -> new TreeMap<>()).put(field, p.getProperty(key).trim());
+        }
+        List<Schedule> schedules = new ArrayList<>();
+        byName.forEach((name, fields) -> {
+            String task = fields.getOrDefault("task", "");
+            if (tasks.stream().noneMatch(t -> t.name().equals(task))) {
+                throw new DefinitionException("schedules.properties", name + ".task", "'" + task
+                        + "' is not a task of tasks.dsl; tasks: " + tasks.stream().map(Task::name).toList());
+            }
+            String cron = fields.getOrDefault("cron", "");
+            if (cron.split("\\s+").length != 5) {
+                throw new DefinitionException("schedules.properties", name + ".cron", "'" + cron
+                        + "' is not five cron fields (minute hour day-of-month month day-of-week), e.g. 5 * * * *");
+            }
+            String misfire = fields.getOrDefault("misfire", "");
+            if (!List.of("", "run-once", "skip").contains(misfire)) {
+                throw new DefinitionException("schedules.properties", name + ".misfire", "run-once or skip, not '"
+                        + misfire + "'");
+            }
+            String arguments = fields.getOrDefault("arguments", "");
+            schedules.add(new Schedule(name, task, cron, arguments.isEmpty() ? List.of()
+                    : List.of(arguments.split("\\s+")), misfire, "schedules.properties"));
+        });
+        return schedules;
     }
 
     public Task task(String name) {

@@ -60,11 +60,16 @@ public final class SeedSession {
     public void run() {
         out.println("traffic: " + ab.describe());
         step("the seed's traffic, and the events topic read back", this::traffic);
-        step("spark-submit filtered_writes.py: the purchases-extract task through Data Flow", () -> {
-            TaskExecutionResource done = launchAndWait("purchases-extract", List.of());
-            printLog(done, line -> line.contains("Spark application") || line.contains("root") || line.contains(" |-- ")
-                    || line.contains("Presto validation") || line.contains("rows, newest event_ts")
-                    || line.contains("applying DDL") || line.contains("completed with the following"));
+        step("spark-submit filtered_writes.py: the batch-flow flow (spark-extract && hive-ddl && presto-validate) "
+                + "through Data Flow", () -> {
+            TaskExecutionResource done = launchAndWait(BATCH_FLOW, List.of());
+            for (TaskExecutionResource child : client.children(definitions.task(BATCH_FLOW), done.getExecutionId())) {
+                out.println("  " + child.getTaskName() + " (execution " + child.getExecutionId() + ") exit code "
+                        + child.getExitCode());
+                printLog(child, line -> line.contains("Spark application") || line.contains("root")
+                        || line.contains(" |-- ") || line.contains("Presto validation")
+                        || line.contains("rows, newest event_ts") || line.contains("applying DDL"));
+            }
         });
         step("hadoop fs -ls /tmp/purchases: the table's files", () ->
                 presto.query(PrestoShell.filesOf("purchases"), 120));
@@ -220,6 +225,9 @@ public final class SeedSession {
         out.println("launched " + task + ": execution " + id);
         return id;
     }
+
+    /** The seed's batch half as a flow of the three step tasks (tasks.dsl). */
+    static final String BATCH_FLOW = "batch-flow";
 
     private TaskExecutionResource launchAndWait(String task, List<String> args) {
         out.println("$ ./steelthread dataflow launch " + task + (args.isEmpty() ? "" : " " + String.join(" ", args)));

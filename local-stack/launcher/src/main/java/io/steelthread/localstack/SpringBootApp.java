@@ -22,6 +22,7 @@ public final class SpringBootApp extends ProcessServer {
     private Duration startTimeout = Duration.ofSeconds(120);
     private String host = "127.0.0.1";
     private int managementPort = -1;
+    private Path loaderPath;
 
     /**
      * @param jvmOptions    including -Xmx
@@ -58,6 +59,15 @@ public final class SpringBootApp extends ProcessServer {
         return this;
     }
 
+    /**
+     * Extra jars for the server's classpath (a directory), through Spring Boot's {@code PropertiesLauncher}: how the
+     * Data Flow server gets the local scheduler without being repackaged.
+     */
+    public SpringBootApp withLoaderPath(Path directory) {
+        this.loaderPath = directory;
+        return this;
+    }
+
     public SpringBootApp withStartTimeout(Duration timeout) {
         this.startTimeout = timeout;
         return this;
@@ -86,8 +96,19 @@ public final class SpringBootApp extends ProcessServer {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        if (loaderPath != null) {
+            if (!Files.isDirectory(loaderPath)) {
+                throw new ServerStartException(name(), "cannot start: " + loaderPath + " is missing (build it with ./mvnw package)", null);
+            }
+            command.add("-Dloader.path=" + loaderPath);
+            command.add("-cp");
+            command.add(jar.toString());
+            command.add("org.springframework.boot.loader.PropertiesLauncher");
+        }
+        else {
+            command.add("-jar");
+            command.add(jar.toString());
+        }
         command.add("--server.port=" + port);
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         process = ChildProcess.startCommand(name(), command, Map.of(), home.resolve(name()), logFile());

@@ -37,7 +37,7 @@ public class CompactPartitionJobConfiguration {
                 List.of("--table-path", properties.tableLocation(compact.getTable()),
                         "--hive-table", properties.getHive().getDatabase() + "." + compact.getTable(),
                         "--metastore-uri", metastore,
-                        "--partition", String.valueOf(compact.getPartition()),
+                        "--partition", String.valueOf(compact.resolvedPartition(java.time.Instant.now())),
                         "--files", String.valueOf(compact.getFiles())), null);
         return new SparkLaunchTasklet(properties.getSpark(), app);
     }

@@ -264,7 +264,7 @@ public class PipelineProperties {
 
         private String table = "purchases";
 
-        /** e.g. event_date=2026-11-25/event_hour=13: a partition no longer written. */
+        /** e.g. event_date=2026-11-25/event_hour=13, or previous-hour: a partition no longer written. */
         private String partition;
 
         private int files = 1;
@@ -279,6 +279,18 @@ public class PipelineProperties {
 
         public String getPartition() {
             return partition;
+        }
+
+        /**
+         * The partition to compact: as given, or for {@code previous-hour} (what an hourly schedule passes) the UTC
+         * hour before {@code now}'s.
+         */
+        public String resolvedPartition(java.time.Instant now) {
+            if (!"previous-hour".equals(partition)) {
+                return partition;
+            }
+            java.time.ZonedDateTime hour = now.atZone(java.time.ZoneOffset.UTC).minusHours(1);
+            return "event_date=" + hour.toLocalDate() + "/event_hour=" + hour.getHour();
         }
 
         public void setPartition(String partition) {

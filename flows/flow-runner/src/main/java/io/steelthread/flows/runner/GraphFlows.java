@@ -10,6 +10,7 @@ import java.util.function.BiFunction;
 
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.configuration.annotation.StepBuilderFactory;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.cloud.dataflow.core.dsl.LabelledTaskNode;
@@ -36,7 +37,7 @@ final class GraphFlows {
 
     private final StepBuilderFactory steps;
     private final TaskExecutor splitExecutor;
-    private final BiFunction<String, List<String>, ChildTaskTasklet> tasklets;
+    private final BiFunction<String, List<String>, Tasklet> tasklets;
     private final Map<String, Step> stepsByName = new HashMap<>();
     private final Map<String, Step> stepsByLabel = new HashMap<>();
     private final Set<Step> wiredTargets = new java.util.HashSet<>();
@@ -46,7 +47,7 @@ final class GraphFlows {
      * @param tasklets the tasklet of a child, given its name and the statuses its own transitions match
      */
     GraphFlows(StepBuilderFactory steps, TaskExecutor splitExecutor,
-            BiFunction<String, List<String>, ChildTaskTasklet> tasklets) {
+            BiFunction<String, List<String>, Tasklet> tasklets) {
         this.steps = steps;
         this.splitExecutor = splitExecutor;
         this.tasklets = tasklets;

@@ -54,6 +54,7 @@ class QuartzTaskScheduler implements Scheduler {
     static final String PREVIOUS_FIRE_TIME = SchedulerPropertyKeys.PREFIX + "previous-fire-time";
     static final String LAST_EXECUTION = SchedulerPropertyKeys.PREFIX + "last-execution-id";
     static final String SKIPPED = SchedulerPropertyKeys.PREFIX + "skipped-firings";
+    static final String ARGUMENTS = SchedulerPropertyKeys.PREFIX + "arguments";
     private static final String DEPLOYER_PREFIX = "spring.cloud.deployer.";
 
     private final org.quartz.Scheduler quartz;
@@ -154,12 +155,22 @@ class QuartzTaskScheduler implements Scheduler {
         }
     }
 
+    private static List<String> arguments(String json) {
+        try {
+            return JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+        }
+        catch (JsonProcessingException e) {
+            throw new SchedulerException("unreadable arguments of a schedule: " + json, e);
+        }
+    }
+
     private static ScheduleInfo info(JobDetail job, CronTrigger trigger) {
         JobDataMap data = job.getJobDataMap();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(SchedulerPropertyKeys.CRON_EXPRESSION, data.getString(SchedulerPropertyKeys.CRON_EXPRESSION));
         properties.put(TIME_ZONE, data.getString(TIME_ZONE));
         properties.put(MISFIRE, data.getString(MISFIRE));
+        properties.put(ARGUMENTS, String.join(" ", arguments(data.getString(LaunchScheduledTask.ARGUMENTS))));
         if (trigger != null && trigger.getNextFireTime() != null) {
             properties.put(NEXT_FIRE_TIME, trigger.getNextFireTime().toInstant().toString());
         }

@@ -60,6 +60,7 @@ final class StackServers {
             case "dataflow" -> new SpringBootApp("dataflow", s.runtime("dataflow-runtime/target/dataflow-server.jar"),
                     s.port("dataflow"), jvm("dataflow"), opened(dataflowProperties(home), "server.address"), home,
                     "/management/health")
+                    .withLoaderPath(s.project().resolve("flows/local-scheduler/target/plugin"))
                     .withHost(s.localHostFor(s.bindAddress())).withStartTimeout(s.startTimeout());
             case "processor" -> SpringBootApp.projectApp("processor", s.appJar("processor-app"), s.port("processor"),
                     jvm("processor"), withBroker(Map.of(
@@ -136,6 +137,11 @@ final class StackServers {
                 + s.port("skipper") + "/api");
         p.put("spring.cloud.dataflow.task.platform.local.accounts[default].working-directories-root",
                 home.resolve("dataflow/work").toString());
+        // Flows (composed tasks) run on our runner, which launches their children through this server's address.
+        p.put("spring.cloud.dataflow.task.composedtaskrunner.uri", s.appJar("flows/flow-runner").toUri().toString());
+        p.put("spring.cloud.dataflow.server.uri", s.dataflowUri());
+        // Schedules on the local platform: the local scheduler plug-in (flows/local-scheduler) on the loader path.
+        p.put("spring.cloud.dataflow.features.schedules-enabled", "true");
         // Data Flow gives stream apps no broker address of its own.
         p.put("spring.cloud.dataflow.applicationProperties.stream.spring.cloud.stream.kafka.binder.brokers",
                 s.kafkaBootstrap());
