@@ -214,8 +214,8 @@ public record Definitions(List<App> apps, List<Stream> streams, List<Task> tasks
         if (node.hasArguments()) {
             return node.getArguments()[node.getArguments().length - 1].getEndPos();
         }
-        int from = node.getLabel() == null ? node.getStartPos() : text.indexOf(':', node.getStartPos()) + 1;
-        return text.indexOf(node.getName(), from) + node.getName().length();
+        // The node starts at its app's name (a label comes before it).
+        return text.indexOf(node.getName(), node.getStartPos()) + node.getName().length();
     }
 
     private static void appNodes(LabelledTaskNode node, List<TaskAppNode> into) {

@@ -49,7 +49,9 @@ public class ProbeTaskApplication {
     ApplicationRunner probe(ProbeProperties probe, org.springframework.core.env.Environment env) {
         return args -> {
             String name = env.getProperty("spring.cloud.task.name", "probe");
-            mark(probe, name + " start pid=" + ProcessHandle.current().pid());
+            // The JVM's own start: what a flow's runner and Data Flow add before a child runs ends there.
+            mark(probe, name + " start pid=" + ProcessHandle.current().pid() + " jvm-start="
+                    + Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
             log.info("probe {}: sleeping {}", name, probe.sleep());
             Thread.sleep(probe.sleep().toMillis());
             mark(probe, name + " end");
