@@ -128,6 +128,11 @@ public final class DataFlowCommand {
                     last == null || last.getEndTime() == null ? "-" : last.getEndTime().toInstant().toString(),
                     last == null || last.getExitMessage() == null ? "" : last.getExitMessage());
         }
+        List<PipelineClient.ScheduleStatus> schedules = client.schedules();
+        if (!schedules.isEmpty()) {
+            out.printf("%-24s %-24s %-14s %s%n", "SCHEDULE", "TASK", "CRON", "NEXT FIRING");
+            schedules.forEach(s -> out.printf("%-24s %-24s %-14s %s%n", s.name(), s.task(), s.cron(), s.next()));
+        }
     }
 
     @Command(name = "logs", description = "The log of a task's last execution, or of a stream app (game-api, event-processor).")

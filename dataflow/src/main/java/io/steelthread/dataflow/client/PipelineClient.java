@@ -312,6 +312,22 @@ public final class PipelineClient {
         return properties;
     }
 
+    /** A schedule as the server lists it; {@code next} is "-" where the platform does not report it. */
+    public record ScheduleStatus(String name, String task, String cron, String next) {
+    }
+
+    /** The server's schedules; none when it has scheduling off. */
+    public List<ScheduleStatus> schedules() {
+        if (!dataFlow.aboutOperation().get().getFeatureInfo().isSchedulesEnabled()) {
+            return List.of();
+        }
+        List<ScheduleStatus> schedules = new ArrayList<>();
+        dataFlow.schedulerOperations().list().forEach(s -> schedules.add(new ScheduleStatus(s.getScheduleName(),
+                s.getTaskDefinitionName(), s.getScheduleProperties().getOrDefault(CRON_EXPRESSION, "-"),
+                s.getScheduleProperties().getOrDefault("spring.cloud.scheduler.next-fire-time", "-"))));
+        return schedules;
+    }
+
     /** The executions a flow's execution launched (its children, {@code <flow>-<label>}), oldest first. */
     public List<TaskExecutionResource> children(Definitions.Task flow, long parentExecutionId) {
         List<TaskExecutionResource> children = new ArrayList<>();

@@ -66,7 +66,7 @@ public final class SeedSession {
             for (TaskExecutionResource child : client.children(definitions.task(BATCH_FLOW), done.getExecutionId())) {
                 out.println("  " + child.getTaskName() + " (execution " + child.getExecutionId() + ") exit code "
                         + child.getExitCode());
-                printLog(child, line -> line.contains("Spark application") || line.contains("root")
+                printLog(child, line -> line.contains("Spark application") || line.strip().equals("root")
                         || line.contains(" |-- ") || line.contains("Presto validation")
                         || line.contains("rows, newest event_ts") || line.contains("applying DDL"));
             }

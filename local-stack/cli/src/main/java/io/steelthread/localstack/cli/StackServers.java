@@ -137,9 +137,16 @@ final class StackServers {
                 + s.port("skipper") + "/api");
         p.put("spring.cloud.dataflow.task.platform.local.accounts[default].working-directories-root",
                 home.resolve("dataflow/work").toString());
+        // Tasks without JVM options of their own (the flow runner, the probe) start small and fast; a flow's
+        // runner is a JVM per flow run that mostly waits.
+        p.put("spring.cloud.dataflow.task.platform.local.accounts[default].javaOpts",
+                "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dh2.bindAddress=127.0.0.1");
         // Flows (composed tasks) run on our runner, which launches their children through this server's address.
         p.put("spring.cloud.dataflow.task.composedtaskrunner.uri", s.appJar("flows/flow-runner").toUri().toString());
         p.put("spring.cloud.dataflow.server.uri", s.dataflowUri());
+        // A secured server: a flow launched by a user gets that user's token to launch its children with.
+        s.dataflowSecurityConfig().ifPresent(file ->
+                p.put("spring.cloud.dataflow.task.composedtaskrunner.use-user-access-token", "true"));
         // Schedules on the local platform: the local scheduler plug-in (flows/local-scheduler) on the loader path.
         p.put("spring.cloud.dataflow.features.schedules-enabled", "true");
         // Data Flow gives stream apps no broker address of its own.
