@@ -22,7 +22,7 @@ import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
 @Command(name = "dataflow", mixinStandardHelpOptions = true,
         description = "Drive the pipeline through the Data Flow server (definitions in dataflow/definitions).",
         subcommands = {DataFlowCommand.Apply.class, DataFlowCommand.Launch.class, DataFlowCommand.Status.class,
-                DataFlowCommand.Logs.class, DataFlowCommand.Stop.class, DataFlowCommand.Undeploy.class,
+                HandsOnCommands.Logs.class, DataFlowCommand.Stop.class, DataFlowCommand.Undeploy.class,
                 DataFlowCommand.Destroy.class})
 public final class DataFlowCommand {
 
@@ -132,42 +132,6 @@ public final class DataFlowCommand {
         if (!schedules.isEmpty()) {
             out.printf("%-24s %-24s %-14s %s%n", "SCHEDULE", "TASK", "CRON", "NEXT FIRING");
             schedules.forEach(s -> out.printf("%-24s %-24s %-14s %s%n", s.name(), s.task(), s.cron(), s.next()));
-        }
-    }
-
-    @Command(name = "logs", description = "The log of a task's last execution, or of a stream app (game-api, event-processor).")
-    static final class Logs implements Callable<Integer> {
-
-        @ParentCommand
-        DataFlowCommand parent;
-
-        @Parameters(index = "0", description = "A task or a stream app.")
-        String name;
-
-        @Option(names = "--lines", defaultValue = "100", description = "How many lines (default ${DEFAULT-VALUE}).")
-        int lines;
-
-        @Override
-        public Integer call() throws Exception {
-            PipelineClient client = parent.client();
-            Definitions d = parent.definitions();
-            for (Definitions.Stream s : d.streams()) {
-                for (PipelineClient.AppInstance i : client.instances(s.name())) {
-                    if (i.deploymentId().equals(s.name() + "." + name) && i.log() != null) {
-                        parent.out.println("==> " + i.log());
-                        parent.out.println(PipelineClient.tail(java.nio.file.Files.readString(Path.of(i.log())), lines));
-                        return 0;
-                    }
-                }
-            }
-            d.task(name);
-            var last = client.last(name);
-            if (last.isEmpty()) {
-                parent.out.println(name + " has not run yet");
-                return 1;
-            }
-            parent.out.println(PipelineClient.tail(client.log(last.get()), lines));
-            return 0;
         }
     }
 

@@ -28,7 +28,8 @@ import org.springframework.cloud.dataflow.rest.client.DataFlowClientException;
 @Command(name = "steelthread", mixinStandardHelpOptions = true, version = "steelthread 0.1.0",
         description = "The seed's pipeline on one machine, without Docker, driven through Spring Cloud Data Flow.",
         subcommands = {SteelthreadCommand.Up.class, SteelthreadCommand.Status.class, SteelthreadCommand.Down.class,
-                SteelthreadCommand.Demo.class, DataFlowCommand.class})
+                SteelthreadCommand.Demo.class, DataFlowCommand.class, HandsOnCommands.Presto.class,
+                HandsOnCommands.Tail.class, HandsOnCommands.Ls.class, HandsOnCommands.Logs.class})
 public final class SteelthreadCommand {
 
     /** The game API and the processor run as the Data Flow stream, not as servers of the stack. */

@@ -71,9 +71,13 @@ public final class SeedSession {
                         || line.contains("rows, newest event_ts") || line.contains("applying DDL"));
             }
         });
-        step("hadoop fs -ls /tmp/purchases: the table's files", () ->
-                presto.query(PrestoShell.filesOf("purchases"), 120));
+        step("hadoop fs -ls /tmp/purchases: the table's files", () -> {
+            out.println("(by hand: ./steelthread ls purchases)");
+            presto.query(PrestoShell.filesOf("purchases"), 120);
+        });
         step("presto --catalog hive --schema default", () -> {
+            out.println("(by hand: ./steelthread presto, then the statements below; or ./steelthread presto --execute "
+                    + "'select * from purchases')");
             presto.query("show tables");
             presto.query("describe purchases");
             presto.query("select * from purchases");
@@ -112,7 +116,8 @@ public final class SeedSession {
             int expected = HOSTS.size() * PATHS.size() * REQUESTS;
             List<String> events = tail.read(expected, Duration.ofSeconds(60));
             out.println();
-            out.println("$ " + tail.command() + "   (the events of this run, first 3 of " + events.size() + ")");
+            out.println("$ " + tail.command() + "   (the events of this run, first 3 of " + events.size() + "; by hand: "
+                    + "./steelthread tail events --from-beginning)");
             events.stream().limit(3).forEach(out::println);
             out.println();
             Map<String, Integer> counts = new TreeMap<>();
@@ -180,7 +185,7 @@ public final class SeedSession {
             }
         }
         out.println();
-        out.println("the seed's closing concern, many small files:");
+        out.println("the seed's closing concern, many small files (by hand: ./steelthread ls sword_purchases):");
         int files = presto.query(PrestoShell.filesOf("sword_purchases"), 120);
         stop("sword-purchases-stream", id);
 

@@ -9,13 +9,13 @@ import java.util.Optional;
  * The seed's own command-line tools ({@code ab}, {@code kcat}), used when a user has them; every step that uses
  * one has a built-in equivalent, so nothing depends on them.
  */
-final class Tools {
+public final class Tools {
 
     private Tools() {
     }
 
     /** The first executable named {@code name} on {@code PATH}. */
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * committed, as the processor writes transactionally) and returns their values — read by kcat from the same
  * offsets when kcat is installed, else by the Kafka consumer that waited for them.
  */
-final class TopicTail implements AutoCloseable {
+public final class TopicTail implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -107,6 +107,86 @@ final class TopicTail implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /**
+     * Follows a topic as the seed's {@code kafkacat -C -t events -o beginning} did, one record value per line (read
+     * committed), with each record's {@code dlq_reason} header beside it when it has one: through kcat when it is
+     * installed and {@code builtin} is false, else through the Kafka consumer. Ends after {@code count} records
+     * ({@code count} 0: follows until interrupted).
+     */
+    public static void follow(String bootstrap, String topic, boolean fromBeginning, int count, boolean builtin,
+            java.io.PrintStream out) throws IOException, InterruptedException {
+        Optional<Path> kcat = builtin ? Optional.empty() : Tools.find("kcat").or(() -> Tools.find("kafkacat"));
+        if (kcat.isPresent()) {
+            List<String> command = new ArrayList<>(List.of(kcat.get().toString(), "-C", "-q", "-b", bootstrap, "-t",
+                    topic, "-X", "isolation.level=read_committed", "-o", fromBeginning ? "beginning" : "end",
+                    "-f", "%s\\t%h\\n"));
+            if (count > 0) {
+                command.addAll(List.of("-c", String.valueOf(count)));
+            }
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    out.println(withReason(line));
+                }
+            }
+            finally {
+                process.destroy();
+            }
+            return;
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            }
+            else {
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+            }
+            int seen = 0;
+            while (count == 0 || seen < count) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    var reason = r.headers().lastHeader(DLQ_REASON);
+                    out.println(r.value() + (reason == null ? ""
+                            : "\t" + DLQ_REASON + "=" + new String(reason.value(), StandardCharsets.UTF_8)));
+                    if (++seen == count) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    static final String DLQ_REASON = "dlq_reason";
+
+    /** kcat prints the value, a tab and every header as {@code k=v,k=v}: keep the DLQ's reason, as the built-in does. */
+    static String withReason(String line) {
+        int tab = line.lastIndexOf('\t');
+        if (tab < 0) {
+            return line;
+        }
+        String value = line.substring(0, tab);
+        String headers = line.substring(tab + 1);
+        int at = headers.indexOf(DLQ_REASON + "=");
+        if (at < 0) {
+            return value;
+        }
+        int end = headers.indexOf(',', at);
+        return value + "\t" + headers.substring(at, end < 0 ? headers.length() : end);
     }
 
     private List<String> kcat(int partition, long offset, int count) throws IOException, InterruptedException {

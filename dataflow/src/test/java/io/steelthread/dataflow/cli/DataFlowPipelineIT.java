@@ -206,6 +206,138 @@ class DataFlowPipelineIT {
         assertThat(get.apply(game + "/purchase_a_sword").body()).isEqualTo("Sword Purchased!\n");
     }
 
+    /** The seed's Presto shell on the stack: the stock CLI, with the seed's catalog and schema. */
+    @Test
+    void thePrestoShellAnswersTheSeedsStatements() {
+        assertThat(cli("presto", "--execute", "show tables")).as(lastOutput + lastError).isZero();
+        assertThat(lastOutput).contains("\"purchases\"").contains("\"sword_purchases\"");
+        assertThat(cli("presto", "--execute", "describe purchases")).as(lastOutput + lastError).isZero();
+        assertThat(lastOutput).contains("\"event_id\"").contains("\"event_date\"").contains("partition key");
+        assertThat(cli("presto", "--execute", "select count(*) from purchases")).isZero();
+        assertThat(lastOutput.strip()).isEqualTo("\"20\"");
+        assertThat(cli("presto", "--execute", "select * from no_such_table")).isNotZero();
+    }
+
+    /** The seed's hadoop fs -ls: the files the extract wrote, through Hadoop's FileSystem API. */
+    @Test
+    void lsListsTheFilesSparkWrote() throws Exception {
+        assertThat(cli("ls", "purchases")).as(lastOutput + lastError).isZero();
+        List<String> files = lastOutput.lines().filter(l -> l.endsWith(".parquet")).toList();
+        assertThat(files).isNotEmpty().allSatisfy(l -> assertThat(l).contains("/purchases/event_date="));
+        long onDisk;
+        try (var walk = Files.walk(Path.of(URI.create(settings().warehouse() + "/purchases")))) {
+            onDisk = walk.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("/_")).count();
+        }
+        assertThat(files).hasSize((int) onDisk);
+        assertThat(lastOutput).doesNotContain("/_committed").doesNotContain(".crc");
+        assertThat(cli("ls", "no_such_table")).isNotZero();
+    }
+
+    /** The logs status points to: a server's file, a stream app's, a task's last execution. */
+    @Test
+    void logsPrintsTheNamedLog() {
+        assertThat(cli("logs", "kafka", "--lines", "5")).as(lastError).isZero();
+        assertThat(lastOutput).contains("kafka.log");
+        assertThat(lastOutput.lines().count()).isBetween(2L, 7L);
+        assertThat(cli("logs", "game-api", "--lines", "50")).as(lastError).isZero();
+        assertThat(lastOutput).contains("Started");
+        assertThat(cli("logs", "batch-flow", "--lines", "400")).as(lastError).isZero();
+        assertThat(lastOutput).contains("batch-flow-presto-validate");
+    }
+
+    /**
+     * The seed's kafkacat -C -t events: events produced while the tail runs, one per line; the DLQ's records with
+     * their reason. Through kcat when it is installed, and through the built-in consumer always.
+     */
+    @Test
+    void tailShowsEventsProducedWhileItRunsAndTheDlqsReasons() throws Exception {
+        List<Boolean> ways = new ArrayList<>(List.of(true));
+        if (io.steelthread.dataflow.session.Tools.find("kcat").isPresent()) {
+            ways.add(false);
+        }
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", settings().kafkaBootstrap()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            // The processor's input as Data Flow names it (<stream>.<source app>).
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("game-events.game-api", "not an event"))
+                    .get();
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (boolean builtin : ways) {
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(seen, true, StandardCharsets.UTF_8);
+            var tail = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    io.steelthread.dataflow.session.TopicTail.follow(settings().kafkaBootstrap(), "events", false, 3,
+                            builtin, out);
+                }
+                catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!tail.isDone() && System.nanoTime() < deadline) {
+                http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("source.port")
+                        + "/")).header("Host", "tail.example.com").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(500);
+            }
+            tail.get(5, TimeUnit.SECONDS);
+            out.flush();
+            List<String> lines = seen.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).as(builtin ? "built-in" : "kcat").hasSize(3).allSatisfy(l -> assertThat(
+                    new ObjectMapper().readTree(l).path("event_type").asText()).isEqualTo("default"));
+
+            ByteArrayOutputStream dlq = new ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    io.steelthread.dataflow.session.TopicTail.follow(settings().kafkaBootstrap(), "events.dlq", true, 1,
+                            builtin, new PrintStream(dlq, true, StandardCharsets.UTF_8));
+                }
+                catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            assertThat(dlq.toString(StandardCharsets.UTF_8)).as(builtin ? "built-in" : "kcat")
+                    .startsWith("not an event\tdlq_reason=");
+        }
+    }
+
+    /** The Presto shell typed into in a real terminal (tmux), as the seed's user did. */
+    @Test
+    void thePrestoShellWorksInATerminal() throws Exception {
+        assumeTrue(io.steelthread.dataflow.session.Tools.find("tmux").isPresent(),
+                "tmux not installed (Debian package tmux): the interactive shell is not checked in a terminal");
+        String session = "steelthread-presto-" + ProcessHandle.current().pid();
+        Path script = settings().project().resolve("steelthread");
+        try {
+            assertThat(new ProcessBuilder("tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", "-e",
+                    "STEELTHREAD_HOME=" + home, script + " presto").start().waitFor()).isZero();
+            String screen = awaitScreen(session, "presto:default>", Duration.ofSeconds(60));
+            // tmux reads an argument's trailing ';' as its own command separator: escaped, it is typed.
+            new ProcessBuilder("tmux", "send-keys", "-t", session, "show tables\\;", "Enter").start().waitFor();
+            screen = awaitScreen(session, "sword_purchases", Duration.ofSeconds(60));
+            assertThat(screen).contains("purchases").contains("(2 rows)");
+        }
+        finally {
+            new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor();
+        }
+    }
+
+    private static String awaitScreen(String session, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String screen = "";
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-t", session).start();
+            screen = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            if (screen.contains(text)) {
+                return screen;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no '" + text + "' on the terminal within " + timeout + ":\n" + screen);
+    }
+
     /** Opening the stack to the network without authentication for Data Flow and Skipper is refused up front. */
     @Test
     void upRefusesToOpenTheStackWithoutAuthentication() throws Exception {

@@ -90,7 +90,7 @@ public final class ChildProcess {
         }
     }
 
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

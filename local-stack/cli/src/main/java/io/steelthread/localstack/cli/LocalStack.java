@@ -136,6 +136,11 @@ public final class LocalStack {
         return state.find(server).filter(RunState.Entry::isAlive);
     }
 
+    /** Where a server of this stack writes its log (the file {@code status} lists), whether or not it runs. */
+    public Optional<java.nio.file.Path> logFile(String server) {
+        return state.find(server).map(RunState.Entry::log).or(() -> servers.create(server).map(Server::logFile));
+    }
+
     /** The pid of a server this stack started and that is running. */
     public Optional<Long> pid(String server) {
         return running(server).map(RunState.Entry::pid);
