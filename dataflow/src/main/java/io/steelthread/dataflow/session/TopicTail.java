@@ -39,11 +39,16 @@ public final class TopicTail implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.kcat = kcat;
+        this.consumer = readCommitted(bootstrap);
+    }
+
+    /** A consumer that sees what the processor's transactions committed, and commits nothing itself. */
+    private static KafkaConsumer<String, String> readCommitted(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
     static TopicTail detect(String bootstrap, String topic) {
@@ -138,12 +143,7 @@ public final class TopicTail implements AutoCloseable {
             }
             return;
         }
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = readCommitted(bootstrap)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
