@@ -51,7 +51,7 @@ class DataFlowPipelineIT {
 
     static final List<String> PORTS = List.of("kafka.port", "kafka.controller-port", "metastore.port",
             "hiveserver2.port", "presto.port", "skipper.port", "dataflow.port", "prometheus.port", "source.port",
-            "source.management-port", "processor.port");
+            "source.management-port", "processor.port", "pushgateway.port", "freshness.port");
     static final int ROUNDS = 2;
 
     @TempDir
@@ -370,6 +370,109 @@ class DataFlowPipelineIT {
                 .max(java.util.Comparator.comparingLong(TaskExecutionResource::getExecutionId)).orElseThrow();
         assertThat(failed.getExitCode()).isNotZero();
         assertThat(failed.getExitMessage()).contains("hive.default.purchases has 20 rows in Presto, expected 999");
+    }
+
+    /**
+     * Monitoring on the live stack, with Debian's Prometheus and Pushgateway (CI installs them; without them the
+     * stack runs neither and this test is skipped with the reason). After the demo's traffic, flow and streaming
+     * tasks, plus a refused request, a dead-lettered record and a failing validation provoked here: every query of
+     * every Grafana panel returns data through Prometheus's HTTP API, every alert expression evaluates, and
+     * Prometheus itself fires the validation-failed and task-failed alerts for the failed task.
+     */
+    @Test
+    void everyPanelQueryReturnsDataAndAFailedValidationFiresItsAlerts() throws Exception {
+        LocalStack stack = new LocalStack(settings(), new PrintStream(new ByteArrayOutputStream()));
+        assumeTrue(stack.running("prometheus").isPresent() && stack.running("pushgateway").isPresent(),
+                "Prometheus and the Pushgateway are not installed (Debian packages prometheus, prometheus-pushgateway)");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var refused = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ports.get("source.port") + "/events/purchase")).POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", settings().kafkaBootstrap()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            // The same record as the tail test sends: that test reads the dead-letter topic from its start.
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("game-events.game-api", "not an event")).get();
+        }
+        assertThat(cli("dataflow", "launch", "presto-validate", "--steelthread.pipeline.presto.expected-rows=998"))
+                .isNotZero();
+
+        String prometheus = "http://127.0.0.1:" + ports.get("prometheus.port");
+        Path monitoring = Path.of("..", "monitoring").toAbsolutePath().normalize();
+        Map<String, String> panels = new LinkedHashMap<>();
+        try (var files = Files.list(monitoring.resolve("grafana/dashboards"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                for (var panel : JSON.readTree(file.toFile()).path("panels")) {
+                    for (var target : panel.path("targets")) {
+                        panels.put(file.getFileName() + " / " + panel.path("title").asText() + " / "
+                                + target.path("refId").asText(), target.path("expr").asText());
+                    }
+                }
+            }
+        }
+        assertThat(panels).hasSizeGreaterThan(20);
+        // Counters created by the provoked errors need two scrapes (10 s apart) before rate() has a value.
+        List<String> empty = new ArrayList<>(panels.keySet());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!empty.isEmpty() && System.nanoTime() < deadline) {
+            empty.removeIf(panel -> promQuery(http, prometheus, panels.get(panel)).size() > 0);
+            if (!empty.isEmpty()) {
+                Thread.sleep(5000);
+            }
+        }
+        assertThat(empty).as("panels whose query returned no data").isEmpty();
+
+        Map<String, Object> rules = new org.yaml.snakeyaml.Yaml().load(
+                Files.readString(monitoring.resolve("rules/steelthread-alerts.yml")));
+        List<String> alerts = new ArrayList<>();
+        for (Object group : (List<?>) rules.get("groups")) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                Map<?, ?> r = (Map<?, ?>) rule;
+                alerts.add((String) r.get("alert"));
+                promQuery(http, prometheus, (String) r.get("expr")); // fails on an expression Prometheus refuses
+            }
+        }
+        assertThat(alerts).contains("SteelthreadValidationFailed", "SteelthreadTaskFailed",
+                "SteelthreadIngestionStopped", "SteelthreadServerDown");
+        // Firing as Prometheus evaluates its rules (every 10 s), with the failed task's labels.
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> firing = List.of();
+        while (System.nanoTime() < deadline) {
+            var result = promQuery(http, prometheus, "ALERTS{alertstate=\"firing\",task=\"presto-validate\"}");
+            firing = StreamSupport.stream(result.spliterator(), false)
+                    .map(series -> series.path("metric").path("alertname").asText()).distinct().sorted().toList();
+            if (firing.containsAll(List.of("SteelthreadTaskFailed", "SteelthreadValidationFailed"))) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        assertThat(firing).contains("SteelthreadTaskFailed", "SteelthreadValidationFailed");
+        assertThat(promQuery(http, prometheus, "steelthread_validation_rows{task=\"presto-validate\",source=\"presto\"}")
+                .get(0).path("value").get(1).asText()).isEqualTo("20");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The result vector of an instant query; fails the test when Prometheus refuses the expression. */
+    private static com.fasterxml.jackson.databind.JsonNode promQuery(java.net.http.HttpClient http, String prometheus,
+            String expr) {
+        try {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(expr, StandardCharsets.UTF_8))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var body = JSON.readTree(response.body());
+            assertThat(body.path("status").asText()).as(expr + ": " + response.body()).isEqualTo("success");
+            return body.path("data").path("result");
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

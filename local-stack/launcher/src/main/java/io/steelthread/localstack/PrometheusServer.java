@@ -11,8 +11,20 @@ public final class PrometheusServer extends ProcessServer {
 
     public static final String NAME = "prometheus";
 
-    /** @param config the scrape configuration (rendered with the stack's ports) */
-    public record Settings(Path home, int port, Path binary, Path config, Duration startTimeout) {
+    /**
+     * @param config           the scrape configuration (rendered with the stack's ports)
+     * @param consoles         console templates served under /consoles/, or null
+     * @param consoleLibraries the templates they include, or null
+     */
+    public record Settings(Path home, int port, Path binary, Path config, Path consoles, Path consoleLibraries,
+            Duration startTimeout) {
+    }
+
+    /** Where Debian's package keeps the console template libraries (prom.lib, menu.lib). */
+    public static java.util.Optional<Path> findConsoleLibraries() {
+        return java.util.stream.Stream.of("/usr/share/prometheus/console_libraries",
+                        "/usr/share/doc/prometheus/examples/console_libraries", "/etc/prometheus/console_libraries")
+                .map(Path::of).filter(dir -> Files.isRegularFile(dir.resolve("prom.lib"))).findFirst();
     }
 
     private final Settings settings;
@@ -38,10 +50,16 @@ public final class PrometheusServer extends ProcessServer {
     @Override
     public PrometheusServer start() {
         Ports.requireFree(NAME, settings.port());
-        process = ChildProcess.startCommand(NAME, List.of(settings.binary().toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(settings.binary().toString(),
                 "--config.file=" + settings.config(), "--storage.tsdb.path=" + settings.home().resolve("data"),
-                "--web.listen-address=127.0.0.1:" + settings.port(), "--web.enable-lifecycle"), Map.of(),
-                settings.home(), logFile());
+                "--web.listen-address=127.0.0.1:" + settings.port(), "--web.enable-lifecycle"));
+        if (settings.consoles() != null) {
+            command.add("--web.console.templates=" + settings.consoles());
+        }
+        if (settings.consoleLibraries() != null) {
+            command.add("--web.console.libraries=" + settings.consoleLibraries());
+        }
+        process = ChildProcess.startCommand(NAME, command, Map.of(), settings.home(), logFile());
         awaitHttp(address() + "/-/ready", settings.startTimeout(), body -> true);
         return this;
     }

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import io.steelthread.processor.metrics.ProcessorMetrics;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -29,17 +30,21 @@ public class BatchEventRouter implements Consumer<Message<List<byte[]>>> {
     private final EventProcessor processor;
     private final Supplier<KafkaTemplate<byte[], byte[]>> template;
     private final String outputTopic;
+    private final ProcessorMetrics metrics;
     private volatile KafkaTemplate<byte[], byte[]> kafka;
 
     /** @param template the binder's transactional template, asked for once, at the first poll (the binder exists then) */
-    public BatchEventRouter(EventProcessor processor, Supplier<KafkaTemplate<byte[], byte[]>> template, String outputTopic) {
+    public BatchEventRouter(EventProcessor processor, Supplier<KafkaTemplate<byte[], byte[]>> template, String outputTopic,
+            ProcessorMetrics metrics) {
         this.processor = processor;
+        this.metrics = metrics;
         this.template = template;
         this.outputTopic = outputTopic;
     }
 
     @Override
     public void accept(Message<List<byte[]>> batch) {
+        long start = System.nanoTime();
         if (kafka == null) {
             kafka = template.get();
         }
@@ -54,7 +59,21 @@ public class BatchEventRouter implements Consumer<Message<List<byte[]>>> {
                     .build();
             // A failed send fails the poll's transaction (here or at its commit): it aborts and the whole poll is
             // redelivered, nothing is lost.
-            kafka.send(record(processor.apply(raw)));
+            Message<byte[]> result = processor.apply(raw);
+            kafka.send(record(result));
+            count(result.getHeaders());
+        }
+        metrics.batch(start);
+    }
+
+    private void count(MessageHeaders h) {
+        Object type = h.get(EventProcessor.EVENT_TYPE);
+        if (h.get(EventProcessor.SEND_TO) == null) {
+            metrics.forwarded(String.valueOf(type));
+        }
+        else {
+            // A dead-lettered event's type is unknown when the JSON was broken.
+            metrics.deadLettered(type == null ? "unknown" : type.toString(), String.valueOf(h.get(EventProcessor.DLQ_KIND)));
         }
     }
 

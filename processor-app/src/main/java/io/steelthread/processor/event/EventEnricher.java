@@ -74,7 +74,7 @@ public class EventEnricher {
                 return ZonedDateTime.parse(eventTs, DateTimeFormatter.ISO_OFFSET_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC);
             }
             catch (DateTimeParseException again) {
-                throw new RejectedEventException("event_ts '" + eventTs + "' is not an ISO-8601 instant");
+                throw new RejectedEventException(RejectedEventException.BAD_EVENT_TS, "event_ts '" + eventTs + "' is not an ISO-8601 instant");
             }
         }
     }

@@ -26,6 +26,9 @@ public class EventProcessor implements Function<Message<byte[]>, Message<byte[]>
     public static final String DLQ_SOURCE_TOPIC = "dlq_source_topic";
     public static final String DLQ_SOURCE_PARTITION = "dlq_source_partition";
     public static final String DLQ_SOURCE_OFFSET = "dlq_source_offset";
+    /** Not written to the record: the event's type (forwarded) or the broken rule's kind (dead-lettered), for metrics. */
+    public static final String EVENT_TYPE = "steelthread_event_type";
+    public static final String DLQ_KIND = "steelthread_dlq_kind";
 
     private final ObjectMapper mapper;
     private final EventValidator validator;
@@ -48,10 +51,14 @@ public class EventProcessor implements Function<Message<byte[]>, Message<byte[]>
             return MessageBuilder.withPayload(enriched)
                     .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
                     .setHeader(KafkaHeaders.KEY, raw.getHeaders().get(KafkaHeaders.RECEIVED_KEY))
+                    .setHeader(EVENT_TYPE, event.path("event_type").asText())
                     .build();
         }
-        catch (RejectedEventException | IOException e) {
-            return deadLetter(raw, e.getMessage());
+        catch (RejectedEventException e) {
+            return deadLetter(raw, e.kind(), e.getMessage());
+        }
+        catch (IOException e) {
+            return deadLetter(raw, "unwritable", e.getMessage());
         }
     }
 
@@ -61,21 +68,22 @@ public class EventProcessor implements Function<Message<byte[]>, Message<byte[]>
             node = mapper.readTree(payload);
         }
         catch (IOException e) {
-            throw new RejectedEventException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new RejectedEventException(RejectedEventException.MALFORMED_JSON, "malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (node == null || !node.isObject()) {
-            throw new RejectedEventException("an event must be a JSON object, not "
+            throw new RejectedEventException(RejectedEventException.NOT_AN_OBJECT, "an event must be a JSON object, not "
                     + (node == null ? "empty" : node.getNodeType().toString().toLowerCase()));
         }
         return (ObjectNode) node;
     }
 
-    private Message<byte[]> deadLetter(Message<byte[]> raw, String reason) {
+    private Message<byte[]> deadLetter(Message<byte[]> raw, String kind, String reason) {
         MessageHeaders in = raw.getHeaders();
         return MessageBuilder.withPayload(raw.getPayload())
                 .setHeader(SEND_TO, dlqTopic)
                 .setHeader(KafkaHeaders.KEY, in.get(KafkaHeaders.RECEIVED_KEY))
                 .setHeader(DLQ_REASON, reason)
+                .setHeader(DLQ_KIND, kind)
                 .setHeader(DLQ_SOURCE_TOPIC, String.valueOf(in.get(KafkaHeaders.RECEIVED_TOPIC)))
                 .setHeader(DLQ_SOURCE_PARTITION, String.valueOf(in.get(KafkaHeaders.RECEIVED_PARTITION)))
                 .setHeader(DLQ_SOURCE_OFFSET, String.valueOf(in.get(KafkaHeaders.OFFSET)))

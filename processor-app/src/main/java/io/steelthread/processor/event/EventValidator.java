@@ -46,13 +46,13 @@ public class EventValidator {
             reject(type, typeSchema.get().validate(event));
         }
         else if (requireTypeSchema) {
-            throw new RejectedEventException("no schema for event type '" + type + "'");
+            throw new RejectedEventException(RejectedEventException.UNKNOWN_EVENT_TYPE, "no schema for event type '" + type + "'");
         }
     }
 
     private static void reject(String schema, Set<ValidationMessage> errors) {
         if (!errors.isEmpty()) {
-            throw new RejectedEventException("does not match the " + schema + " schema: "
+            throw new RejectedEventException(RejectedEventException.SCHEMA_MISMATCH, "does not match the " + schema + " schema: "
                     + errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
         }
     }

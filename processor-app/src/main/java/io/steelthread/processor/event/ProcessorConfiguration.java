@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.steelthread.processor.metrics.ProcessorMetrics;
 import ua_parser.CachingParser;
 
 import org.springframework.cloud.stream.binder.BinderFactory;
@@ -43,7 +45,7 @@ public class ProcessorConfiguration {
      */
     @Bean
     Consumer<Message<List<byte[]>>> process(EventProcessor processor, BinderFactory binders,
-            BindingServiceProperties bindings, ProcessorProperties properties) {
+            BindingServiceProperties bindings, ProcessorProperties properties, MeterRegistry registry) {
         String topic = bindings.getBindingDestination(properties.getOutputBinding());
         return new BatchEventRouter(processor, () -> {
             ProducerFactory<byte[], byte[]> transactional = ((KafkaMessageChannelBinder) binders.getBinder(null,
@@ -53,6 +55,6 @@ public class ProcessorConfiguration {
                         + "spring.cloud.stream.kafka.binder.transaction.transaction-id-prefix");
             }
             return new KafkaTemplate<>(transactional);
-        }, topic);
+        }, topic, new ProcessorMetrics(registry));
     }
 }

@@ -33,11 +33,13 @@ public class ApiResponses {
 
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final SourceMetrics metrics;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    public ApiResponses(ObjectMapper mapper, MeterRegistry registry) {
+    public ApiResponses(ObjectMapper mapper, MeterRegistry registry, SourceMetrics metrics) {
         this.mapper = mapper;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     Mono<Void> text(HttpServerResponse response, String route, long start, String body) {
@@ -50,6 +52,7 @@ public class ApiResponses {
     }
 
     Mono<Void> problem(HttpServerResponse response, String route, long start, HttpStatus status, String detail) {
+        metrics.rejected(status);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         String path = response.fullPath();
         problem.setInstance(URI.create(path.startsWith("/") ? path : "/" + path));

@@ -49,9 +49,11 @@ public class GameApiRoutes implements NettyRouteProvider {
     private final SourceProperties properties;
     private final ObjectMapper mapper;
     private final ApiResponses responses;
+    private final SourceMetrics metrics;
 
     public GameApiRoutes(GameEventFactory events, RequestHeaders requestHeaders, EventPublisher publisher,
-            SourceProperties properties, ObjectMapper mapper, ApiResponses responses) {
+            SourceProperties properties, ObjectMapper mapper, ApiResponses responses, SourceMetrics metrics) {
+        this.metrics = metrics;
         this.events = events;
         this.requestHeaders = requestHeaders;
         this.publisher = publisher;
@@ -86,7 +88,10 @@ public class GameApiRoutes implements NettyRouteProvider {
             }
             GameEvent event = events.create(eventType, loggableHeaders(request), attributes);
             return acked(publisher.publish(event))
-                    .then(Mono.defer(() -> responses.text(response, route, start, answer)))
+                    .then(Mono.defer(() -> {
+                        metrics.accepted(event.type());
+                        return responses.text(response, route, start, answer);
+                    }))
                     .onErrorResume(error -> responses.error(response, route, start, error));
         }
         catch (RuntimeException e) {
@@ -101,8 +106,11 @@ public class GameApiRoutes implements NettyRouteProvider {
         return RequestBody.read(request, properties.getMaxBodySize().toBytes()).flatMap(body -> {
             JsonNode attributes = body.length == 0 ? null : BatchParser.parseObject(body, mapper);
             GameEvent event = events.create(request.param("eventType"), loggableHeaders(request), attributes);
-            return acked(publisher.publish(event)).then(Mono.defer(() -> responses.json(response, route,
-                    start, HttpStatus.OK, Map.of("event_id", event.id(), "event_type", event.type()))));
+            return acked(publisher.publish(event)).then(Mono.defer(() -> {
+                metrics.accepted(event.type());
+                return responses.json(response, route, start, HttpStatus.OK,
+                        Map.of("event_id", event.id(), "event_type", event.type()));
+            }));
         }).onErrorResume(error -> responses.error(response, route, start, error));
     }
 
@@ -147,13 +155,21 @@ public class GameApiRoutes implements NettyRouteProvider {
             event = events.fromBatchItem((JsonNode) item, headers);
         }
         catch (InvalidEventException e) {
+            metrics.rejected(HttpStatus.BAD_REQUEST);
             acks.set(new BatchResult.Item(index, BatchResult.Status.REJECTED, null, null, e.getMessage()));
             return;
         }
-        publisher.publish(event, (ok, error) -> acks.set(error == null
-                ? new BatchResult.Item(index, BatchResult.Status.ACCEPTED, event.id(), event.type(), null)
-                : new BatchResult.Item(index, BatchResult.Status.FAILED, event.id(), event.type(),
-                        KafkaUnavailableException.reasonOf(error))));
+        publisher.publish(event, (ok, error) -> {
+            if (error == null) {
+                metrics.accepted(event.type());
+                acks.set(new BatchResult.Item(index, BatchResult.Status.ACCEPTED, event.id(), event.type(), null));
+            }
+            else {
+                metrics.rejected(HttpStatus.SERVICE_UNAVAILABLE);
+                acks.set(new BatchResult.Item(index, BatchResult.Status.FAILED, event.id(), event.type(),
+                        KafkaUnavailableException.reasonOf(error)));
+            }
+        });
     }
 
     /** The request's wait for Kafka, bounded by the ack timeout (one timer per request, not per event). */

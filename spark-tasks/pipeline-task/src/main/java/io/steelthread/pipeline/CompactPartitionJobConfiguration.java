@@ -2,6 +2,7 @@ package io.steelthread.pipeline;
 
 import java.util.List;
 
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import io.steelthread.pipeline.spark.SparkApplication;
 import io.steelthread.pipeline.spark.SparkLaunchTasklet;
 
@@ -26,20 +27,20 @@ public class CompactPartitionJobConfiguration {
     /** Step scoped: the settings are checked when this job runs, not when another job of the task starts. */
     @Bean
     @StepScope
-    Tasklet sparkCompactTasklet(PipelineProperties properties) {
+    Tasklet sparkCompactTasklet(PipelineProperties properties, TaskMetrics metrics) {
         PipelineProperties.Compact compact = properties.getCompact();
         String metastore = properties.getHive().getMetastoreUri();
         if (metastore == null || metastore.isBlank()) {
             throw new IllegalStateException("compactPartition needs steelthread.pipeline.hive.metastore-uri: it reads "
                     + "and moves the partition's location in the metastore");
         }
-        SparkApplication app = new SparkApplication("CompactPartitionJob", "io.steelthread.spark.CompactPartitionJob",
+        SparkApplication app = new SparkApplication("CompactPartitionJob", compact.getTable(), "io.steelthread.spark.CompactPartitionJob",
                 List.of("--table-path", properties.tableLocation(compact.getTable()),
                         "--hive-table", properties.getHive().getDatabase() + "." + compact.getTable(),
                         "--metastore-uri", metastore,
                         "--partition", String.valueOf(compact.resolvedPartition(java.time.Instant.now())),
                         "--files", String.valueOf(compact.getFiles())), null);
-        return new SparkLaunchTasklet(properties.getSpark(), app);
+        return new SparkLaunchTasklet(properties.getSpark(), app, metrics);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.steelthread.pipeline;
 
 import java.util.List;
 
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import io.steelthread.pipeline.hive.HiveDdlTasklet;
 import io.steelthread.pipeline.presto.PrestoValidationTasklet;
 import io.steelthread.pipeline.spark.SparkApplication;
@@ -26,28 +27,30 @@ import org.springframework.core.io.ResourceLoader;
 public class PurchasesExtractJobConfiguration {
 
     @Bean
-    Step sparkExtractStep(StepBuilderFactory steps, PipelineProperties properties) {
+    Step sparkExtractStep(StepBuilderFactory steps, PipelineProperties properties, TaskMetrics metrics) {
         PipelineProperties.Extract extract = properties.getExtract();
         List<String> args = SparkApplication.sourceArgs(properties, extract.getTable());
         if (extract.getCheckpoint() != null && !extract.getCheckpoint().isBlank()) {
             args.addAll(List.of("--checkpoint", extract.getCheckpoint()));
         }
-        SparkApplication app = new SparkApplication("ExtractEventsJob", "io.steelthread.spark.ExtractEventsJob", args,
+        SparkApplication app = new SparkApplication("ExtractEventsJob", extract.getTable(), "io.steelthread.spark.ExtractEventsJob", args,
                 null);
         ExecutionContextPromotionListener promote = new ExecutionContextPromotionListener();
         promote.setKeys(new String[] {SparkLaunchTasklet.ROWS});
-        return steps.get("sparkExtract").tasklet(new SparkLaunchTasklet(properties.getSpark(), app))
+        return steps.get("sparkExtract").tasklet(new SparkLaunchTasklet(properties.getSpark(), app, metrics))
                 .listener(promote).build();
     }
 
     @Bean
-    Step hiveDdlStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources) {
-        return steps.get("hiveDdl").tasklet(new HiveDdlTasklet(properties, resources)).build();
+    Step hiveDdlStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources,
+            TaskMetrics metrics) {
+        return steps.get("hiveDdl").tasklet(new HiveDdlTasklet(properties, resources, metrics)).build();
     }
 
     @Bean
-    Step prestoValidateStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources) {
-        return steps.get("prestoValidate").tasklet(new PrestoValidationTasklet(properties, resources)).build();
+    Step prestoValidateStep(StepBuilderFactory steps, PipelineProperties properties, ResourceLoader resources,
+            TaskMetrics metrics) {
+        return steps.get("prestoValidate").tasklet(new PrestoValidationTasklet(properties, resources, metrics)).build();
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.steelthread.pipeline;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import io.steelthread.pipeline.spark.SparkApplication;
 import io.steelthread.pipeline.spark.SparkLaunchTasklet;
 
@@ -25,7 +26,7 @@ public class SwordPurchasesStreamJobConfiguration {
 
     /** A bean, so that closing the context (SIGTERM) stops the query between batches before the task ends. */
     @Bean
-    SparkLaunchTasklet sparkStreamTasklet(PipelineProperties properties, JobExplorer jobExplorer) {
+    SparkLaunchTasklet sparkStreamTasklet(PipelineProperties properties, JobExplorer jobExplorer, TaskMetrics metrics) {
         PipelineProperties.Stream stream = properties.getStream();
         // Without a checkpoint a restarted query would re-read the topic and duplicate the table.
         String checkpoint = stream.getCheckpoint() == null || stream.getCheckpoint().isBlank()
@@ -40,9 +41,9 @@ public class SwordPurchasesStreamJobConfiguration {
             args.addAll(List.of("--metastore-uri", metastore,
                     "--hive-table", properties.getHive().getDatabase() + "." + stream.getTable()));
         }
-        SparkApplication app = new SparkApplication("StreamEventsJob", "io.steelthread.spark.StreamEventsJob", args,
+        SparkApplication app = new SparkApplication("StreamEventsJob", stream.getTable(), "io.steelthread.spark.StreamEventsJob", args,
                 stopFile);
-        return new SparkLaunchTasklet(properties.getSpark(), app).awaitingJobEndOnClose(jobExplorer);
+        return new SparkLaunchTasklet(properties.getSpark(), app, metrics).awaitingJobEndOnClose(jobExplorer);
     }
 
     @Bean

@@ -82,6 +82,7 @@ public final class StreamEventsJob implements Callable<Integer> {
             else {
                 parquet = ParquetSink.attach(writer, source.tablePath, checkpoint, metastoreUri == null ? null : hiveTable);
             }
+            spark.streams().addListener(new ProgressReporter());
             StreamingQuery query = writer.trigger(Trigger.ProcessingTime(trigger)).start();
             boolean reported = false;
             while (!query.awaitTermination(TimeUnit.SECONDS.toMillis(1))) {

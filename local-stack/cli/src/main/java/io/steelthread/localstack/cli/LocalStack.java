@@ -171,6 +171,9 @@ public final class LocalStack {
             out.printf("%-12s %-40s %-8s %8d %8s  %s%n", server, e.address(), alive ? "running" : "dead", e.pid(),
                     alive ? String.valueOf(rss) : "-", e.log());
         }
+        state.find("prometheus").filter(RunState.Entry::isAlive).ifPresent(p -> out.printf(
+                "Monitoring: %s/consoles/steelthread.html (overview), %s/alerts; Grafana: monitoring/grafana%n",
+                p.address(), p.address()));
         out.printf("Spark home (SparkLauncher): %s%n", settings.sparkHome());
         out.printf("total RSS of running servers: %d MB; state in %s%n", total, settings.home());
     }

@@ -16,6 +16,7 @@ import io.steelthread.localstack.KafkaServer;
 import io.steelthread.localstack.KafkaServerSettings;
 import io.steelthread.localstack.PrestoServer;
 import io.steelthread.localstack.PrometheusServer;
+import io.steelthread.localstack.PushgatewayServer;
 import io.steelthread.localstack.Server;
 import io.steelthread.localstack.SpringBootApp;
 
@@ -23,8 +24,8 @@ import io.steelthread.localstack.SpringBootApp;
 final class StackServers {
 
     /** In start order: each server's dependencies come before it. */
-    static final List<String> ORDER = List.of("kafka", "metastore", "hiveserver2", "presto", "skipper", "dataflow",
-            "processor", "source", "prometheus");
+    static final List<String> ORDER = List.of("kafka", "metastore", "hiveserver2", "presto", "pushgateway", "skipper",
+            "dataflow", "processor", "source", "freshness", "prometheus");
 
     private final StackSettings s;
 
@@ -32,7 +33,7 @@ final class StackServers {
         this.s = settings;
     }
 
-    /** The server, or empty when it is optional and not installed (Prometheus). */
+    /** The server, or empty when it is optional and not installed (Prometheus, the Pushgateway). */
     Optional<Server> create(String name) {
         Path home = s.home();
         return Optional.ofNullable(switch (name) {
@@ -74,9 +75,17 @@ final class StackServers {
                             "management.server.address", LOOPBACK)), home)
                     .withManagementPort(Integer.parseInt(s.get("source.management-port")))
                     .withStartTimeout(s.startTimeout());
+            case "pushgateway" -> PushgatewayServer.findBinary().map(binary -> new PushgatewayServer(
+                    new PushgatewayServer.Settings(home.resolve("pushgateway"), s.port("pushgateway"), binary,
+                            s.startTimeout()))).orElse(null);
+            case "freshness" -> SpringBootApp.projectApp("freshness", s.appJar("monitoring"), s.port("freshness"),
+                    jvm("freshness"), Map.of("steelthread.freshness.jdbc-url", s.prestoJdbcUrl(),
+                            "server.address", LOOPBACK), home)
+                    .withStartTimeout(s.startTimeout());
             case "prometheus" -> PrometheusServer.findBinary().map(binary -> new PrometheusServer(
                     new PrometheusServer.Settings(home.resolve("prometheus"), s.port("prometheus"), binary,
-                            prometheusConfig(home), s.startTimeout()))).orElse(null);
+                            prometheusConfig(home), s.project().resolve("monitoring/consoles"),
+                            PrometheusServer.findConsoleLibraries().orElse(null), s.startTimeout()))).orElse(null);
             default -> throw new IllegalArgumentException("unknown server '" + name + "'; servers: " + ORDER);
         });
     }
@@ -147,6 +156,14 @@ final class StackServers {
         // A secured server: a flow launched by a user gets that user's token to launch its children with.
         s.dataflowSecurityConfig().ifPresent(file ->
                 p.put("spring.cloud.dataflow.task.composedtaskrunner.use-user-access-token", "true"));
+        // Tasks end with their JVM: they push their metrics to the stack's Pushgateway (on exit; the streaming
+        // task also while it runs). Common task properties reach flows made in the dashboard too.
+        if (PushgatewayServer.findBinary().isPresent() || s.isExternal("pushgateway")) {
+            p.put("spring.cloud.dataflow.applicationProperties.task.management.metrics.export.prometheus.pushgateway.enabled",
+                    "true");
+            p.put("spring.cloud.dataflow.applicationProperties.task.management.metrics.export.prometheus.pushgateway.base-url",
+                    s.pushgatewayUri());
+        }
         // Schedules on the local platform: the local scheduler plug-in (flows/local-scheduler) on the loader path.
         p.put("spring.cloud.dataflow.features.schedules-enabled", "true");
         // Data Flow gives stream apps no broker address of its own.
@@ -169,16 +186,25 @@ final class StackServers {
         }
     }
 
-    /** monitoring/prometheus.yml with the default ports replaced by this stack's. */
+    /**
+     * monitoring/prometheus.yml with the default ports replaced by this stack's, and the alert rules beside it
+     * (the configuration names them relative to itself).
+     */
     private Path prometheusConfig(Path home) {
         Path template = s.project().resolve("monitoring/prometheus.yml");
         try {
             String yml = Files.readString(template);
-            for (String server : List.of("source", "processor", "dataflow", "skipper")) {
+            for (String server : List.of("source", "processor", "dataflow", "skipper", "pushgateway", "freshness",
+                    "prometheus")) {
                 yml = yml.replace("127.0.0.1:" + defaultPort(server), "127.0.0.1:" + scrapePort(server));
             }
             Path rendered = home.resolve("prometheus/prometheus.yml");
-            Files.createDirectories(rendered.getParent());
+            Path rules = Files.createDirectories(rendered.resolveSibling("rules"));
+            try (var files = Files.list(s.project().resolve("monitoring/rules"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
+                    Files.copy(file, rules.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             return Files.writeString(rendered, yml);
         }
         catch (IOException e) {
@@ -195,6 +221,9 @@ final class StackServers {
             case "source" -> 5010;
             case "processor" -> 5001;
             case "dataflow" -> 9393;
+            case "pushgateway" -> 9091;
+            case "freshness" -> 5020;
+            case "prometheus" -> 9090;
             default -> 7577;
         };
     }

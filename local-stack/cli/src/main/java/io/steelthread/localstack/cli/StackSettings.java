@@ -137,6 +137,11 @@ public final class StackSettings {
         return presto.replaceFirst("^https?://", "jdbc:presto://") + "/hive/default";
     }
 
+    /** Where tasks push their metrics: the stack's Pushgateway or {@code pushgateway.external}. */
+    public String pushgatewayUri() {
+        return addressOf("pushgateway", "http://127.0.0.1:" + port("pushgateway"));
+    }
+
     /** The Data Flow server's REST root, local or external. */
     public String dataflowUri() {
         return addressOf("dataflow", "http://" + localHostFor(bindAddress()) + ":" + port("dataflow"));

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 import io.steelthread.pipeline.PipelineProperties;
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +25,18 @@ public class HiveDdlTasklet implements Tasklet {
 
     private final PipelineProperties properties;
     private final ResourceLoader resources;
+    private final TaskMetrics metrics;
 
-    public HiveDdlTasklet(PipelineProperties properties, ResourceLoader resources) {
+    public HiveDdlTasklet(PipelineProperties properties, ResourceLoader resources, TaskMetrics metrics) {
         this.properties = properties;
         this.resources = resources;
+        this.metrics = metrics;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         PipelineProperties.Hive hive = properties.getHive();
+        long started = System.nanoTime();
         try (Connection connection = DriverManager.getConnection(hive.getJdbcUrl(), hive.getUser(), hive.getPassword());
                 Statement statement = connection.createStatement()) {
             for (String table : hive.getTables()) {
@@ -44,6 +48,7 @@ public class HiveDdlTasklet implements Tasklet {
                 contribution.incrementWriteCount(1);
             }
         }
+        metrics.ddl(java.time.Duration.ofNanos(System.nanoTime() - started));
         return RepeatStatus.FINISHED;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.steelthread.pipeline.PipelineProperties;
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import io.steelthread.pipeline.hive.DdlScript;
 import io.steelthread.pipeline.spark.SparkLaunchTasklet;
 import org.slf4j.Logger;
@@ -36,10 +37,12 @@ public class PrestoValidationTasklet implements Tasklet {
 
     private final PipelineProperties properties;
     private final ResourceLoader resources;
+    private final TaskMetrics metrics;
 
-    public PrestoValidationTasklet(PipelineProperties properties, ResourceLoader resources) {
+    public PrestoValidationTasklet(PipelineProperties properties, ResourceLoader resources, TaskMetrics metrics) {
         this.properties = properties;
         this.resources = resources;
+        this.metrics = metrics;
     }
 
     @Override
@@ -53,7 +56,9 @@ public class PrestoValidationTasklet implements Tasklet {
                 Statement s = c.createStatement()) {
             Set<String> tables = strings(s, "SHOW TABLES FROM hive." + database, 1);
             for (String table : properties.getHive().getTables()) {
+                int before = problems.size();
                 if (!tables.contains(table)) {
+                    metrics.validation(table, false, 0, null);
                     problems.add("table hive." + database + "." + table + " is not visible in Presto (tables: " + tables + ")");
                     continue;
                 }
@@ -87,6 +92,7 @@ public class PrestoValidationTasklet implements Tasklet {
                                 + presto.getMaxEventAge());
                     }
                     log.info("{}: {} rows, newest event_ts {}", qualified, rows, newest);
+                    metrics.validation(table, problems.size() == before, rows, want);
                     contribution.incrementReadCount();
                 }
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steelthread.pipeline.PipelineProperties;
+import io.steelthread.pipeline.metrics.TaskMetrics;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
 
     private final PipelineProperties.Spark spark;
     private final SparkApplication application;
+    private final TaskMetrics metrics;
     private volatile SparkAppHandle handle;
     private volatile boolean stopRequested;
     /** Open while {@link #execute} runs, so that a context close can wait for the step to record its outcome. */
@@ -55,9 +57,10 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
     private volatile Long jobExecutionId;
     private JobExplorer jobExplorer;
 
-    public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application) {
+    public SparkLaunchTasklet(PipelineProperties.Spark spark, SparkApplication application, TaskMetrics metrics) {
         this.spark = spark;
         this.application = application;
+        this.metrics = metrics;
     }
 
     @Override
@@ -103,7 +106,9 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
         // SIGTERM (how Data Flow stops a local task) stops a streaming app between batches, a batch app at once.
         Thread killer = new Thread(this::stopApplication, "spark-app-stopper");
         Runtime.getRuntime().addShutdownHook(killer);
-        SparkOutputFollower follower = new SparkOutputFollower(output, application.name());
+        SparkOutputFollower follower = new SparkOutputFollower(output, application.name(),
+                progress -> metrics.streamProgress(application.table(), progress));
+        long started = System.nanoTime();
         try {
             handle = launcher.startApplication(new SparkAppHandle.Listener() {
                 @Override
@@ -132,6 +137,8 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
             }
             else if (!done.await(spark.getTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
+                metrics.sparkApplication(application.name(), "TIMED_OUT",
+                        java.time.Duration.ofNanos(System.nanoTime() - started));
                 throw new SparkApplicationFailedException(application.name() + " did not end within "
                         + spark.getTimeout() + "; killed. Spark's output:\n" + tail(output));
             }
@@ -147,6 +154,8 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
         }
         try {
             SparkAppHandle.State state = handle.getState();
+            metrics.sparkApplication(application.name(), state.name(),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
             if (stopRequested) {
                 contribution.setExitStatus(org.springframework.batch.core.ExitStatus.STOPPED);
                 log.info("Spark application {} stopped on request ({})", application.name(), state);
@@ -162,6 +171,7 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
                     long rows = reported.get("rows").asLong();
                     context.putLong(ROWS, rows);
                     contribution.incrementWriteCount((int) Math.min(rows, Integer.MAX_VALUE));
+                    metrics.rowsWritten(application.table(), rows);
                     log.info("Spark application {} wrote {} rows", application.name(), rows);
                 }
                 if (reported.has("location")) {

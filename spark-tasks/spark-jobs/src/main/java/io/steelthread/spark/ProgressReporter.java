@@ -1,0 +1,29 @@
+package io.steelthread.spark;
+
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+
+/**
+ * Prints each micro-batch's progress (Spark's own JSON) as one line, {@value #PREFIX} first, on the driver's
+ * output: the task that launched the driver reads the line and turns it into metrics (input and processed
+ * rows/s, batch duration, rows, offsets behind the topic's end), so Prometheus gets them without the Spark UI or a
+ * metrics sink reachable from the cluster. Spark also posts a progress while idle (every
+ * {@code spark.sql.streaming.noDataProgressEventInterval}), which shows the query is alive.
+ */
+final class ProgressReporter extends StreamingQueryListener {
+
+    static final String PREFIX = "STEELTHREAD_PROGRESS ";
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        // One println call: a line cannot interleave with another thread's output.
+        System.out.println(PREFIX + event.progress().json());
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+}
