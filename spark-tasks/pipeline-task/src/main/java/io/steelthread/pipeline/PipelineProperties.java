@@ -161,6 +161,17 @@ public class PipelineProperties {
         /** Set for incremental runs: the checkpoint of the offsets read so far; unset reads the whole topic. */
         private String checkpoint;
 
+        /** Fail (rather than warn in the log) when offsets to read were already deleted by the topic's retention. */
+        private boolean failOnDataLoss;
+
+        public boolean isFailOnDataLoss() {
+            return failOnDataLoss;
+        }
+
+        public void setFailOnDataLoss(boolean failOnDataLoss) {
+            this.failOnDataLoss = failOnDataLoss;
+        }
+
         public String getBootstrapServers() {
             return bootstrapServers;
         }

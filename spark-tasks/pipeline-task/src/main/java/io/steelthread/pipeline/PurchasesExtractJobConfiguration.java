@@ -32,11 +32,16 @@ public class PurchasesExtractJobConfiguration {
         List<String> args = SparkApplication.sourceArgs(properties, extract.getTable());
         if (extract.getCheckpoint() != null && !extract.getCheckpoint().isBlank()) {
             args.addAll(List.of("--checkpoint", extract.getCheckpoint()));
+            String metastore = properties.getHive().getMetastoreUri();
+            if (metastore != null && !metastore.isBlank()) {
+                args.addAll(List.of("--metastore-uri", metastore,
+                        "--hive-table", properties.getHive().getDatabase() + "." + extract.getTable()));
+            }
         }
         SparkApplication app = new SparkApplication("ExtractEventsJob", extract.getTable(), "io.steelthread.spark.ExtractEventsJob", args,
                 null);
         ExecutionContextPromotionListener promote = new ExecutionContextPromotionListener();
-        promote.setKeys(new String[] {SparkLaunchTasklet.ROWS});
+        promote.setKeys(new String[] {SparkLaunchTasklet.ROWS, SparkLaunchTasklet.TABLE_ROWS});
         return steps.get("sparkExtract").tasklet(new SparkLaunchTasklet(properties.getSpark(), app, metrics))
                 .listener(promote).build();
     }

@@ -21,7 +21,15 @@ final class TaskRunner {
         // A database per run that outlives it, as Data Flow's does: the step's exit message is read from it.
         String database = "jdbc:h2:file:" + Files.createTempDirectory("task-db").resolve("db");
         List<String> args = args(stack, topic, job, database);
-        args.addAll(List.of(extra));
+        for (String option : extra) {
+            // An extra option replaces the default one of the same name (Spring would join both with a comma).
+            int eq = option.indexOf('=');
+            if (eq > 0) {
+                String name = option.substring(0, eq + 1);
+                args.removeIf(a -> a.startsWith(name));
+            }
+            args.add(option);
+        }
         lastFailure = "";
         try {
             ConfigurableApplicationContext context = SpringApplication.run(PipelineTaskApplication.class,

@@ -76,7 +76,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
             List<Path> snapshot = HivePartitions.dataFiles(fs, current);
             if (snapshot.isEmpty()) {
                 System.out.println("CompactPartitionJob: " + current + " holds no data files; nothing to compact");
-                JobResult.write(resultFile, 0, current.toString());
+                new JobResult(0, null, current.toString(), null).write(resultFile);
                 return 0;
             }
             Set<String> compacted = new HashSet<>();
@@ -97,7 +97,7 @@ public final class CompactPartitionJob implements Callable<Integer> {
             System.out.println("CompactPartitionJob: " + before + " rows in " + snapshot.size() + " files of " + current
                     + " rewritten into " + files + " file(s) at " + target + "; partition " + partition + " of "
                     + hiveTable + " now reads it; " + late + " file(s) written meanwhile moved along");
-            JobResult.write(resultFile, before, target.toString());
+            new JobResult(before, null, target.toString(), null).write(resultFile);
             return 0;
         }
         finally {

@@ -21,6 +21,14 @@ public class EventSourceOptions {
             description = "Event types to keep, comma separated; 'all' keeps every type (default: ${DEFAULT-VALUE}).")
     List<String> eventTypes = new ArrayList<>();
 
+    /**
+     * Offsets a checkpoint expects that the topic's retention already deleted: by default the query goes on and
+     * Spark logs a warning naming the lost range (the events are gone either way); set, the query fails instead.
+     */
+    @Option(names = "--fail-on-data-loss", description = "Fail when offsets to read were deleted by retention "
+            + "(default: warn in the log and go on).")
+    boolean failOnDataLoss;
+
     @Option(names = "--table-path", required = true, description = "Table directory (file://, hdfs://, s3a://).")
     String tablePath;
 
@@ -51,7 +59,7 @@ public class EventSourceOptions {
     DataStreamReader stream(SparkSession spark) {
         DataStreamReader reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrapServers)
                 .option("subscribe", topic).option("kafka.isolation.level", "read_committed")
-                .option("startingOffsets", "earliest").option("failOnDataLoss", "false");
+                .option("startingOffsets", "earliest").option("failOnDataLoss", String.valueOf(failOnDataLoss));
         return minPartitions == null ? reader : reader.option("minPartitions", minPartitions);
     }
 }

@@ -3,11 +3,13 @@ package io.steelthread.spark;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +31,16 @@ public final class ExtractEventsJob implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "Incremental: the checkpoint of the offsets read so far.")
     String checkpoint;
 
-    @Option(names = "--result-file", description = "Where to write {\"rows\":n} for the launching task.")
+    @Option(names = "--result-file", description = "Where to write {\"rows\":n,\"tableRows\":m} for the launching task.")
     String resultFile;
+
+    @Option(names = "--metastore-uri", description = "Incremental: the Hive metastore (thrift://…) of --hive-table.")
+    String metastoreUri;
+
+    @Option(names = "--hive-table", description = "Incremental: the table (db.table) whose partitions are registered as "
+            + "batches commit, and whose rows are counted after the run (through its partitions' locations, which a "
+            + "compaction moves).")
+    String hiveTable;
 
     public static void main(String[] args) {
         int exit = new CommandLine(new ExtractEventsJob()).execute(args);
@@ -39,17 +49,31 @@ public final class ExtractEventsJob implements Callable<Integer> {
         }
     }
 
+    /** Events of the wanted types this run dropped for lack of event_date/event_hour. */
+    private long unpartitionable;
+
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = JobSessions.builder("ExtractEventsJob").getOrCreate();
+        boolean incremental = checkpoint != null;
+        SparkSession spark = JobSessions.builder("ExtractEventsJob", incremental && hiveTable != null ? metastoreUri : null)
+                .getOrCreate();
         try {
             long start = System.nanoTime();
-            long rows = checkpoint == null ? extractAll(spark) : extractNew(spark);
+            long rows = incremental ? extractNew(spark) : extractAll(spark);
+            if (unpartitionable > 0) {
+                // Not silent: the count goes to the log, the result (the task's metrics) and the task's step.
+                System.out.printf("WARNING ExtractEventsJob dropped %d events of the wanted types that had no "
+                        + "event_date/event_hour (not written to any partition)%n", unpartitionable);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             // Session start-up excluded: bench/extract.sh prints this rate beside spark-submit's wall time.
             System.out.printf("ExtractEventsJob wrote %d rows to %s in %.1f s (%.0f events/s)%n", rows, source.tablePath,
                     seconds, rows / seconds);
-            JobResult.write(resultFile, rows);
+            Long tableRows = incremental ? tableRows(spark) : Long.valueOf(rows);
+            if (incremental) {
+                System.out.printf("ExtractEventsJob: the table holds %d rows after this run%n", tableRows);
+            }
+            new JobResult(rows, tableRows, null, unpartitionable).write(resultFile);
             return 0;
         }
         finally {
@@ -57,12 +81,14 @@ public final class ExtractEventsJob implements Callable<Integer> {
         }
     }
 
-    private long extractAll(SparkSession spark) {
+    private long extractAll(SparkSession spark) throws InterruptedException {
         Dataset<Row> kafka = source.batch(spark).option("startingOffsets", "earliest").option("endingOffsets", "latest")
                 .load();
-        Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), source.eventTypes());
+        Observation observed = new Observation("extract");
+        Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), source.eventTypes(), observed);
         events.printSchema();
         EventTableLayout.partitioned(events.write().mode(SaveMode.Overwrite)).parquet(source.tablePath);
+        unpartitionable = observedCount(observed.getAsJava().get(GameEventTransform.UNPARTITIONABLE));
         // The table was replaced: counting it reads Parquet metadata, not the events a second time.
         return spark.read().parquet(source.tablePath).count();
     }
@@ -72,9 +98,41 @@ public final class ExtractEventsJob implements Callable<Integer> {
                 source.eventTypes());
         events.printSchema();
         DataStreamWriter<Row> writer = events.writeStream();
-        ParquetSink sink = ParquetSink.attach(writer, source.tablePath, checkpoint, null);
+        // Through the metastore when the table exists there: new partitions become visible as they commit, and a
+        // partition a compaction moved gets its new files where readers look.
+        ParquetSink sink = ParquetSink.attach(writer, source.tablePath, checkpoint, registeredTable(spark));
         StreamingQuery query = writer.trigger(Trigger.AvailableNow()).start();
         query.awaitTermination();
+        for (StreamingQueryProgress progress : query.recentProgress()) {
+            Row metrics = progress.observedMetrics().get(GameEventTransform.OBSERVED);
+            if (metrics != null) {
+                unpartitionable += observedCount(metrics.getAs(GameEventTransform.UNPARTITIONABLE));
+            }
+        }
         return sink.rowsWritten();
+    }
+
+    /** A sum over no rows is null. */
+    private static long observedCount(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** --hive-table if it exists in the metastore (the DDL step creates it after a first extract). */
+    private String registeredTable(SparkSession spark) {
+        return hiveTable != null && spark.catalog().tableExists(hiveTable) ? hiveTable : null;
+    }
+
+    /**
+     * The rows readers see after an incremental run: through the metastore's partitions when the table is there,
+     * else the table directory's files (what the DDL step then registers). Validation compares with this, not
+     * with the run's own rows.
+     */
+    private Long tableRows(SparkSession spark) {
+        String table = registeredTable(spark);
+        if (table != null) {
+            spark.sql("REFRESH TABLE " + table);
+            return spark.table(table).count();
+        }
+        return spark.read().parquet(source.tablePath).count();
     }
 }

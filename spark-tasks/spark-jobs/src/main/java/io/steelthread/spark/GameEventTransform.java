@@ -4,12 +4,16 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.inline;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
@@ -22,6 +26,14 @@ import org.apache.spark.sql.types.StructType;
 public final class GameEventTransform {
 
     public static final List<String> PARTITION_COLUMNS = List.of("event_date", "event_hour");
+
+    /**
+     * The observed metrics (Spark's {@code Dataset.observe}, computed in the same pass as the write): how many
+     * events of the wanted types had no event_date or event_hour and so could not be written to a partition. A
+     * streaming query reports them in each progress under this name; a batch job reads its {@link Observation}.
+     */
+    public static final String OBSERVED = "steelthread_transform";
+    public static final String UNPARTITIONABLE = "unpartitionable";
 
     /**
      * ISO-8601 as the source writes event_ts (fraction optional: ISO_INSTANT omits a zero one). Spark's default
@@ -38,6 +50,15 @@ public final class GameEventTransform {
      * @param eventTypes the types to keep; empty keeps every type
      */
     public static Dataset<Row> events(Dataset<Row> kafka, StructType schema, List<String> eventTypes) {
+        return events(kafka, schema, eventTypes, null);
+    }
+
+    /**
+     * @param observation where a batch job reads the count of events dropped for lack of a partition; null: the
+     *                    count is observed under {@value #OBSERVED} (a streaming query's progress)
+     */
+    public static Dataset<Row> events(Dataset<Row> kafka, StructType schema, List<String> eventTypes,
+            Observation observation) {
         Column raw = col("value").cast("string");
         // inline(array(struct)) rather than select("event.*"): the optimizer pushes a filter through a projection by
         // copying the projected expression into it, so each filter on an event field parsed the JSON once more (three
@@ -50,8 +71,10 @@ public final class GameEventTransform {
                 col("offset").as("kafka_offset"));
         Dataset<Row> wanted = eventTypes.isEmpty() ? flat : flat.filter(col("event_type").isin(eventTypes.toArray()));
         // Partition columns last, where a partitioned Hive table has them; unparseable rows cannot be partitioned.
-        return wanted.filter(col("event_date").isNotNull().and(col("event_hour").isNotNull()))
-                .select(columnsPartitionLast(wanted.columns()));
+        Column partitionable = col("event_date").isNotNull().and(col("event_hour").isNotNull());
+        Column dropped = sum(when(partitionable, lit(0L)).otherwise(lit(1L))).as(UNPARTITIONABLE);
+        Dataset<Row> observed = observation == null ? wanted.observe(OBSERVED, dropped) : wanted.observe(observation, dropped);
+        return observed.filter(partitionable).select(columnsPartitionLast(wanted.columns()));
     }
 
     private static Column[] columnsPartitionLast(String[] columns) {

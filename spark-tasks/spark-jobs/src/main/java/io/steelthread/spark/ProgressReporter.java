@@ -21,6 +21,12 @@ final class ProgressReporter extends StreamingQueryListener {
     public void onQueryProgress(QueryProgressEvent event) {
         // One println call: a line cannot interleave with another thread's output.
         System.out.println(PREFIX + event.progress().json());
+        org.apache.spark.sql.Row observed = event.progress().observedMetrics().get(GameEventTransform.OBSERVED);
+        Object dropped = observed == null ? null : observed.getAs(GameEventTransform.UNPARTITIONABLE);
+        if (dropped instanceof Number n && n.longValue() > 0) {
+            System.out.println("WARNING StreamEventsJob batch " + event.progress().batchId() + " dropped " + n
+                    + " events of the wanted types that had no event_date/event_hour (not written to any partition)");
+        }
     }
 
     @Override

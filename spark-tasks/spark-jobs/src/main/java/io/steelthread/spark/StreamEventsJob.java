@@ -102,7 +102,7 @@ public final class StreamEventsJob implements Callable<Integer> {
             }
             long rows = parquet == null ? 0 : parquet.rowsWritten();
             System.out.println("StreamEventsJob stopped after writing " + rows + " rows");
-            JobResult.write(resultFile, rows);
+            JobResult.rows(rows).write(resultFile);
             return 0;
         }
         finally {

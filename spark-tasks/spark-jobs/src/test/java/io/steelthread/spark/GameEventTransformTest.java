@@ -60,6 +60,22 @@ class GameEventTransformTest {
         assertThat(columns[columns.length - 1]).isEqualTo("event_hour");
     }
 
+    /** Finding 7 of the table-operations issue: events dropped for lack of a partition are counted, not silent. */
+    @Test
+    void eventsWithoutAPartitionAreDroppedAndCounted() throws InterruptedException {
+        Dataset<Row> kafka = kafkaRows(
+                "{\"event_type\":\"purchase_sword\",\"event_id\":\"1\",\"event_ts\":\"2026-11-25T10:00:00Z\",\"event_date\":\"2026-11-25\",\"event_hour\":10}",
+                "{\"event_type\":\"purchase_sword\",\"event_id\":\"2\",\"event_ts\":\"2026-11-25T10:00:00Z\"}",
+                "{\"event_type\":\"purchase_sword\",\"event_id\":\"3\",\"event_date\":\"2026-11-25\"}",
+                "{\"event_type\":\"default\",\"event_id\":\"4\"}");
+        org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("test");
+        List<Row> rows = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), List.of("purchase_sword"), observed)
+                .collectAsList();
+        assertThat(rows).extracting(r -> r.<String>getAs("event_id")).containsExactly("1");
+        // Of the wanted type only: the default event without a partition was not wanted anyway.
+        assertThat(observed.getAsJava().get(GameEventTransform.UNPARTITIONABLE)).isEqualTo(2L);
+    }
+
     @Test
     void emptyTypeListKeepsEveryParseableEvent() {
         Dataset<Row> kafka = kafkaRows(

@@ -53,6 +53,14 @@ public final class DdlScript {
         }
     }
 
+    /** A database or table name checked to be a plain identifier (it is put into SQL as it is). */
+    public static String identifier(String name) {
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException("not an identifier: " + name);
+        }
+        return name;
+    }
+
     public String table() {
         return table;
     }

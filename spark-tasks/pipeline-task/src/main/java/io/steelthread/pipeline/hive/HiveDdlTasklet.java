@@ -39,6 +39,8 @@ public class HiveDdlTasklet implements Tasklet {
         long started = System.nanoTime();
         try (Connection connection = DriverManager.getConnection(hive.getJdbcUrl(), hive.getUser(), hive.getPassword());
                 Statement statement = connection.createStatement()) {
+            // The DDL names ${database}.table: a database other than default must exist first.
+            statement.execute("CREATE DATABASE IF NOT EXISTS " + DdlScript.identifier(hive.getDatabase()));
             for (String table : hive.getTables()) {
                 DdlScript ddl = DdlScript.load(resources, hive.getDdlLocation(), table, hive.getDatabase(),
                         properties.tableLocation(table));

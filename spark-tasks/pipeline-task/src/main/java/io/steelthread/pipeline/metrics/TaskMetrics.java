@@ -37,6 +37,11 @@ public class TaskMetrics {
         set("steelthread.task.rows.written", "Rows the Spark application of the last run wrote", rows, "table", table);
     }
 
+    public void rowsUnpartitionable(String table, long rows) {
+        set("steelthread.task.rows.unpartitionable", "Events of the last run dropped for lack of event_date/event_hour",
+                rows, "table", table);
+    }
+
     public void sparkApplication(String application, String state, Duration took) {
         set("steelthread.spark.application.seconds", "Wall time of the last run's Spark application, by final state",
                 took.toMillis() / 1000.0, "application", application, "state", state);
@@ -91,6 +96,12 @@ public class TaskMetrics {
                 behind, "query", query);
         set("steelthread.stream.last.progress.timestamp.seconds", "When the query last reported progress",
                 System.currentTimeMillis() / 1000.0, "query", query);
+        long dropped = progress.path("observedMetrics").path("steelthread_transform").path("unpartitionable").asLong(0);
+        if (dropped > 0) {
+            counters.computeIfAbsent(query + "/unpartitionable", q -> Counter.builder("steelthread.stream.rows.unpartitionable")
+                    .description("Events dropped for lack of event_date/event_hour").tag("query", query)
+                    .register(registry)).increment(dropped);
+        }
         if (progress.path("numInputRows").asLong(0) > 0) {
             counters.computeIfAbsent(query, q -> Counter.builder("steelthread.stream.batches")
                     .description("Micro-batches that carried rows").tag("query", q).register(registry)).increment();

@@ -77,11 +77,15 @@ public class PrestoValidationTasklet implements Tasklet {
                     rs.next();
                     long rows = rs.getLong(1);
                     Timestamp newest = rs.getTimestamp(2);
-                    Long want = job.containsKey(SparkLaunchTasklet.ROWS) ? (Long) job.get(SparkLaunchTasklet.ROWS)
+                    // What readers must see: the table's rows after the spark step (an incremental extract appends
+                    // to what earlier runs wrote), else the rows it wrote, else the configured count.
+                    String source = job.containsKey(SparkLaunchTasklet.TABLE_ROWS) ? " (the table's rows after the spark step)"
+                            : job.containsKey(SparkLaunchTasklet.ROWS) ? " (written by the spark step)" : "";
+                    Long want = job.containsKey(SparkLaunchTasklet.TABLE_ROWS) ? (Long) job.get(SparkLaunchTasklet.TABLE_ROWS)
+                            : job.containsKey(SparkLaunchTasklet.ROWS) ? (Long) job.get(SparkLaunchTasklet.ROWS)
                             : presto.getExpectedRows();
                     if (want != null && rows != want) {
-                        problems.add(qualified + " has " + rows + " rows in Presto, expected " + want
-                                + (job.containsKey(SparkLaunchTasklet.ROWS) ? " (written by the spark step)" : ""));
+                        problems.add(qualified + " has " + rows + " rows in Presto, expected " + want + source);
                     }
                     if (want == null && rows == 0) {
                         problems.add(qualified + " is empty");

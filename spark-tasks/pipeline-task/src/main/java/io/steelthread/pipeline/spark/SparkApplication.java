@@ -18,10 +18,14 @@ public record SparkApplication(String name, String table, String mainClass, List
     /** The arguments every job takes: where events come from, which types, which table directory. */
     public static List<String> sourceArgs(PipelineProperties properties, String table) {
         PipelineProperties.Extract source = properties.getExtract();
-        return new ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers", source.getBootstrapServers(),
                 "--topic", source.getTopic(),
                 "--event-types", String.join(",", source.getEventTypes()),
                 "--table-path", properties.tableLocation(table)));
+        if (source.isFailOnDataLoss()) {
+            args.add("--fail-on-data-loss");
+        }
+        return args;
     }
 }

@@ -39,6 +39,10 @@ import org.springframework.util.FileSystemUtils;
 public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener<ContextClosedEvent>, Ordered {
 
     public static final String ROWS = "spark.rows";
+    /** The rows the table holds after the application (an incremental extract appends; readers see all). */
+    public static final String TABLE_ROWS = "spark.tableRows";
+    /** Events of the wanted types the application dropped for lack of a partition (event_date/event_hour). */
+    public static final String UNPARTITIONABLE = "spark.unpartitionable";
     /** A directory the application produced (compaction), from its result file. */
     public static final String LOCATION = "spark.location";
     public static final String APP_ID = "spark.appId";
@@ -173,6 +177,16 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
                     contribution.incrementWriteCount((int) Math.min(rows, Integer.MAX_VALUE));
                     metrics.rowsWritten(application.table(), rows);
                     log.info("Spark application {} wrote {} rows", application.name(), rows);
+                }
+                if (reported.path("unpartitionable").asLong(0) > 0) {
+                    long dropped = reported.get("unpartitionable").asLong();
+                    context.putLong(UNPARTITIONABLE, dropped);
+                    log.warn("Spark application {} dropped {} events with no event_date/event_hour", application.name(),
+                            dropped);
+                }
+                metrics.rowsUnpartitionable(application.table(), reported.path("unpartitionable").asLong(0));
+                if (reported.has("tableRows")) {
+                    context.putLong(TABLE_ROWS, reported.get("tableRows").asLong());
                 }
                 if (reported.has("location")) {
                     context.putString(LOCATION, reported.get("location").asText());
