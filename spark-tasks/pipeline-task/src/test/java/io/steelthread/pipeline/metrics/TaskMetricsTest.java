@@ -34,6 +34,15 @@ class TaskMetricsTest {
     }
 
     @Test
+    void eventsTheBatchDroppedForLackOfAPartitionAreCounted() throws Exception {
+        String progress = PROGRESS.replace("\"sink\":", "\"observedMetrics\":{\"steelthread_transform\":{\"unpartitionable\":3}},\"sink\":");
+        metrics.streamProgress("sword_purchases", new ObjectMapper().readTree(progress));
+        metrics.streamProgress("sword_purchases", new ObjectMapper().readTree(progress));
+        assertThat(registry.get("steelthread.stream.rows.unpartitionable").tag("query", "sword_purchases").counter()
+                .count()).isEqualTo(6);
+    }
+
+    @Test
     void anIdleProgressCountsNoBatchButShowsTheQueryAlive() throws Exception {
         metrics.streamProgress("sword_purchases", new ObjectMapper().readTree(
                 "{\"numInputRows\":0,\"durationMs\":{\"triggerExecution\":3},\"sources\":[]}"));
