@@ -95,11 +95,16 @@ final class HivePartitions {
             if (!which.test(file.getName())) {
                 continue;
             }
-            if (fs.rename(file, new Path(to, file.getName()))) {
-                moved++;
+            try {
+                if (FileMoves.move(fs, file, new Path(to, file.getName()))) {
+                    moved++;
+                }
             }
-            else if (fs.exists(file)) {
-                throw new IOException("cannot move " + file + " to " + to);
+            catch (IOException e) {
+                if (fs.exists(file)) {
+                    throw e;
+                }
+                // Gone meanwhile: the other side of the switch moved it.
             }
         }
         return moved;

@@ -210,9 +210,7 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
             Set<String> names = new HashSet<>();
             for (Path file : partition.getValue()) {
                 names.add(file.getName());
-                if (!fs.rename(file, new Path(target, file.getName()))) {
-                    throw new IOException("cannot move " + file + " to " + target);
-                }
+                FileMoves.move(fs, file, new Path(target, file.getName()));
             }
             if (partitions != null) {
                 Path now = partitions.location(dir, fs);
