@@ -184,6 +184,36 @@ class SourceAppKafkaIT {
         assertThat(TopicRecords.readAll(bootstrap(), TOPIC)).noneMatch(r -> host.equals(r.value().path("Host").asText()));
     }
 
+    /** The ingestion metrics the monitoring reads: events Kafka acknowledged by type, refusals by reason. */
+    @Test
+    void countsAcceptedEventsByTypeAndRefusalsByReason() throws Exception {
+        String host = "metrics-" + UUID.randomUUID() + ".att.com";
+        double badBefore = counter("steelthread.source.rejected", "reason:bad_request");
+        double largeBefore = counter("steelthread.source.rejected", "reason:payload_too_large");
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("/events/metrics_probe", "{}", host, "application/json").statusCode()).isEqualTo(200);
+        }
+        assertThat(post("/events", "[{\"event_type\":\"metrics_probe\"},{\"event_type\":\"Bad Type\"}]", host,
+                "application/json").statusCode()).isEqualTo(207);
+        assertThat(post("/events/metrics_probe", "{\"x\":", host, "application/json").statusCode()).isEqualTo(400);
+        assertThat(post("/events/metrics_probe", "{\"x\":\"" + "a".repeat(5000) + "\"}", host, "application/json")
+                .statusCode()).isEqualTo(413);
+
+        assertThat(counter("steelthread.source.events", "event_type:metrics_probe")).isEqualTo(4);
+        assertThat(counter("steelthread.source.rejected", "reason:bad_request") - badBefore).isEqualTo(2);
+        assertThat(counter("steelthread.source.rejected", "reason:payload_too_large") - largeBefore).isEqualTo(1);
+    }
+
+    /** A counter's value through the management port's metrics endpoint (0 when it was never incremented). */
+    private double counter(String name, String tag) throws Exception {
+        HttpResponse<String> response = send(managementPort, "GET", "/actuator/metrics/" + name + "?tag=" + tag, null);
+        if (response.statusCode() == 404) {
+            return 0;
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return MAPPER.readTree(response.body()).path("measurements").get(0).path("value").asDouble();
+    }
+
     @Test
     void actuatorIsServedOnTheManagementPortOnlyAndHasNoWriteEndpoint() throws Exception {
         assertThat(managementPort).isNotEqualTo(port);
