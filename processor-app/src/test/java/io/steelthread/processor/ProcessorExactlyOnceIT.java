@@ -139,6 +139,23 @@ class ProcessorExactlyOnceIT {
                 java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("kafka_consumer").contains("spring_cloud_stream");
+        // What the monitoring reads: every tenth event is malformed JSON, so about a tenth are dead-lettered.
+        double forwarded = metric(http, port, "steelthread.processor.events", "outcome:forwarded", "event_type:purchase_sword");
+        double deadLettered = metric(http, port, "steelthread.processor.events", "outcome:dead_lettered");
+        double malformed = metric(http, port, "steelthread.processor.dead.letters", "reason:malformed_json");
+        assertThat(forwarded).isPositive();
+        assertThat(malformed).isEqualTo(deadLettered);
+        assertThat(malformed * 10).isCloseTo(forwarded + deadLettered, org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
+    private static double metric(java.net.http.HttpClient http, int port, String name, String... tags) throws Exception {
+        StringBuilder query = new StringBuilder();
+        for (String tag : tags) {
+            query.append(query.length() == 0 ? "?" : "&").append("tag=").append(tag);
+        }
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                + "/actuator/metrics/" + name + query)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return MAPPER.readTree(body).path("measurements").get(0).path("value").asDouble();
     }
 
     private ChildProcess startProcessor(Path work, String name, int port) {
