@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.cloud.task.listener.TaskExecutionListener;
+import org.springframework.cloud.task.listener.TaskExecutionListenerSupport;
 import org.springframework.cloud.task.repository.TaskExecution;
 import org.springframework.stereotype.Component;
 
@@ -15,20 +15,12 @@ import org.springframework.stereotype.Component;
  * in Spring Batch's own {@code spring.batch.step} timer (name = the child, status).
  */
 @Component
-class FlowRunMetrics implements TaskExecutionListener {
+class FlowRunMetrics extends TaskExecutionListenerSupport {
 
     private final MeterRegistry registry;
 
     FlowRunMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    @Override
-    public void onTaskStartup(TaskExecution task) {
-    }
-
-    @Override
-    public void onTaskFailed(TaskExecution task, Throwable cause) {
     }
 
     /** Spring Cloud Task records the end (with the exit code) before the context closes and Boot pushes. */

@@ -3,6 +3,7 @@ package io.steelthread.pipeline.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.cloud.task.listener.TaskExecutionListener;
+import org.springframework.cloud.task.listener.TaskExecutionListenerSupport;
 import org.springframework.cloud.task.repository.TaskExecution;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,15 +20,7 @@ public class TaskMetricsConfiguration {
     /** Spring Cloud Task records the end (with the exit code) before the context closes and Boot pushes. */
     @Bean
     TaskExecutionListener runOutcomeMetrics(TaskMetrics metrics) {
-        return new TaskExecutionListener() {
-            @Override
-            public void onTaskStartup(TaskExecution task) {
-            }
-
-            @Override
-            public void onTaskFailed(TaskExecution task, Throwable cause) {
-            }
-
+        return new TaskExecutionListenerSupport() {
             @Override
             public void onTaskEnd(TaskExecution task) {
                 boolean success = task.getExitCode() == null || task.getExitCode() == 0;
