@@ -160,10 +160,10 @@ class DataFlowPipelineIT {
 
     /**
      * Nothing in the stack authenticates, and Data Flow and Skipper run whatever app they are given: every port
-     * any of its processes listens on is on loopback. The exceptions are named, each a server without a setting for
-     * it: the Hive 3.1.3 metastore's thrift port, and two internal random ports of Presto 0.287 (its Drift thrift
-     * server, and the JDK's local JMX connector, which accepts connections from this machine only); Presto's HTTP
-     * port is on loopback.
+     * any of its processes listens on is on loopback (the metastore through our LoopbackMetastore). The exceptions
+     * are named, each without a setting for it: two internal random ports of Presto 0.287 (its Drift thrift server,
+     * and the JDK's local JMX connector, which accepts connections from this machine only); Presto's HTTP port is on
+     * loopback.
      */
     @Test
     void everyPortTheStackOpensIsOnLoopback() throws Exception {
@@ -178,8 +178,8 @@ class DataFlowPipelineIT {
                     .forEach(socket -> exposed.add(process.getValue() + " " + socket));
         }
         int prestoHttp = ports.get("presto.port");
-        assertThat(exposed).allSatisfy(e -> assertThat(e).matches("metastore .*:" + ports.get("metastore.port")
-                + "|presto .*:(?!" + prestoHttp + "$)[0-9]+"));
+        assertThat(names.values()).contains("metastore");
+        assertThat(exposed).allSatisfy(e -> assertThat(e).matches("presto .*:(?!" + prestoHttp + "$)[0-9]+"));
         assertThat(exposed.stream().filter(e -> e.startsWith("presto "))).hasSizeLessThanOrEqualTo(2);
     }
 
@@ -451,6 +451,86 @@ class DataFlowPipelineIT {
         assertThat(firing).contains("SteelthreadTaskFailed", "SteelthreadValidationFailed");
         assertThat(promQuery(http, prometheus, "steelthread_validation_rows{task=\"presto-validate\",source=\"presto\"}")
                 .get(0).path("value").get(1).asText()).isEqualTo("20");
+    }
+
+    /**
+     * The shipped expressions of two alerts, fired by Prometheus on the live stack by the failures they are for:
+     * ingestion stopped (no event accepted while the API is up), then a table going stale while events flow and
+     * its stream does not run (the demo stopped it). Only the windows are shortened (2 min → 30 s, 900 s → 20 s,
+     * {@code for} → 0), in a rule file of its own loaded for this test; promtool's unit tests cover the windows.
+     */
+    @Test
+    void ingestionStoppedAndAStaleTableFireTheirAlertsOnLiveData() throws Exception {
+        LocalStack stack = new LocalStack(settings(), new PrintStream(new ByteArrayOutputStream()));
+        assumeTrue(stack.running("prometheus").isPresent(), "Prometheus is not installed (Debian package prometheus)");
+        String prometheus = "http://127.0.0.1:" + ports.get("prometheus.port");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Map<String, Object> shipped = new org.yaml.snakeyaml.Yaml().load(Files.readString(
+                Path.of("..", "monitoring", "rules", "steelthread-alerts.yml")));
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Object group : (List<?>) shipped.get("groups")) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                Map<?, ?> r = (Map<?, ?>) rule;
+                String name = (String) r.get("alert");
+                if (name.equals("SteelthreadIngestionStopped") || name.equals("SteelthreadTableStale")) {
+                    String expr = ((String) r.get("expr")).replace("[2m]", "[30s]").replace("> 900", "> 20");
+                    rules.add(Map.of("alert", "LiveTest" + name, "expr", expr, "for", "0s"));
+                }
+            }
+        }
+        assertThat(rules).hasSize(2);
+        Path file = home.resolve("prometheus/rules/live-test.yml");
+        Files.writeString(file, new org.yaml.snakeyaml.Yaml().dump(
+                Map.of("groups", List.of(Map.of("name", "live-test", "interval", "5s", "rules", rules)))));
+        reload(http, prometheus);
+        try {
+            // No event accepted (the other tests sent theirs before): the API is up, ingestion has stopped.
+            assertThat(awaitFiring(http, prometheus, "LiveTestSteelthreadIngestionStopped", true, 120))
+                    .as("ingestion stopped fired").isTrue();
+            // Events flow again, the stream stays stopped: ingestion resumes, sword_purchases goes stale.
+            String game = "http://127.0.0.1:" + ports.get("source.port") + "/purchase_a_sword";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            boolean resumed = false;
+            boolean stale = false;
+            while (System.nanoTime() < deadline && !(resumed && stale)) {
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(URI.create(game)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                resumed = !firing(http, prometheus, "LiveTestSteelthreadIngestionStopped").iterator().hasNext();
+                for (var alert : firing(http, prometheus, "LiveTestSteelthreadTableStale")) {
+                    stale |= alert.path("metric").path("table").asText().equals("sword_purchases");
+                }
+                Thread.sleep(1000);
+            }
+            assertThat(resumed).as("ingestion stopped resolved once events flowed").isTrue();
+            assertThat(stale).as("sword_purchases stale while its stream is stopped").isTrue();
+        }
+        finally {
+            Files.deleteIfExists(file);
+            reload(http, prometheus);
+        }
+    }
+
+    private static void reload(java.net.http.HttpClient http, String prometheus) throws Exception {
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(URI.create(prometheus + "/-/reload"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode firing(java.net.http.HttpClient http, String prometheus,
+            String alert) {
+        return promQuery(http, prometheus, "ALERTS{alertstate=\"firing\",alertname=\"" + alert + "\"}");
+    }
+
+    private static boolean awaitFiring(java.net.http.HttpClient http, String prometheus, String alert, boolean wanted,
+            int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (firing(http, prometheus, alert).iterator().hasNext() == wanted) {
+                return true;
+            }
+            Thread.sleep(2000);
+        }
+        return false;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -67,8 +67,9 @@ public final class HiveMetastoreServer extends ProcessServer {
             }
             ConfigFiles.write(initialised, "initialised by MetastoreSchemaTool\n");
         }
-        process = ChildProcess.start(NAME, classpath, jvm, "org.apache.hadoop.hive.metastore.HiveMetaStore", List.of(),
-                Map.of(), settings.home(), logFile());
+        // Hive 3.1.3's own main (org.apache.hadoop.hive.metastore.HiveMetaStore) listens on every interface.
+        process = ChildProcess.start(NAME, classpath, jvm, "io.steelthread.localstack.metastore.LoopbackMetastore",
+                List.of(), Map.of(), settings.home(), logFile());
         // The thrift port opens only once the metastore has read its database; clients then get real answers
         // (HiveServer2's SHOW DATABASES and Presto's SHOW SCHEMAS check that further up the stack).
         Readiness.await(process, "thrift port " + settings.port(), settings.startTimeout(),
@@ -90,6 +91,8 @@ public final class HiveMetastoreServer extends ProcessServer {
             conf.put("javax.jdo.option.ConnectionPassword", settings.jdbcPassword());
         }
         conf.put("metastore.thrift.port", String.valueOf(settings.port()));
+        // Read by LoopbackMetastore (Hive 4 reads the same name): nothing on the metastore authenticates.
+        conf.put("metastore.thrift.bind.host", "127.0.0.1");
         conf.put("metastore.thrift.uris", address());
         conf.put("metastore.warehouse.dir", settings.warehouse());
         // Partition pruning without Hive's query classes on the classpath.
