@@ -22,6 +22,13 @@ abstract class ProcessServer implements Server {
         this.logDirectory = logDirectory;
     }
 
+    /** The first of these executables found on the PATH: an optional server installed from a Debian package. */
+    protected static java.util.Optional<Path> onPath(String... names) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .flatMap(dir -> java.util.Arrays.stream(names).map(name -> Path.of(dir, name)))
+                .filter(java.nio.file.Files::isExecutable).findFirst();
+    }
+
     @Override
     public String name() {
         return name;

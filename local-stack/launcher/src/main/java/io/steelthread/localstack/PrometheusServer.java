@@ -36,8 +36,7 @@ public final class PrometheusServer extends ProcessServer {
 
     /** The prometheus binary on the PATH, if installed. */
     public static java.util.Optional<Path> findBinary() {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .map(dir -> Path.of(dir, "prometheus")).filter(Files::isExecutable).findFirst();
+        return onPath("prometheus");
     }
 
 

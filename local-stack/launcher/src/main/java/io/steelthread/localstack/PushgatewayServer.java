@@ -1,6 +1,5 @@
 package io.steelthread.localstack;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +27,7 @@ public final class PushgatewayServer extends ProcessServer {
 
     /** The Debian package's binary on the PATH, if installed. */
     public static Optional<Path> findBinary() {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .flatMap(dir -> java.util.stream.Stream.of(Path.of(dir, "prometheus-pushgateway"), Path.of(dir, "pushgateway")))
-                .filter(Files::isExecutable).findFirst();
+        return onPath("prometheus-pushgateway", "pushgateway");
     }
 
     @Override
