@@ -87,8 +87,15 @@ public final class PrestoServer extends ProcessServer {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heap(), "-XX:+UseG1GC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true"));
         OPENS.forEach(p -> jvm.add("--add-opens=" + p + "=ALL-UNNAMED"));
-        // Every port of the server on loopback: its HTTP port and the internal ones.
-        jvm.addAll(List.of("-Dnode.environment=steelthread", "-Dnode.id=steelthread-1", "-Dnode.bind-ip=127.0.0.1",
+        // Every port of the server on loopback: its HTTP port and the internal ones. The Drift thrift server and the
+        // JDK's local JMX connector have no bind setting: our agent binds them. The connector takes RMI's socket
+        // factory (the agent's) only with local.only off, read from a management config file: Presto's JMX agent
+        // starts it by attaching to itself, which sees no system property.
+        Path management = etc.resolve("management.properties");
+        ConfigFiles.properties(management, Map.of("com.sun.management.jmxremote.local.only", "false"));
+        jvm.addAll(List.of("-javaagent:" + loopbackAgent() + "=127.0.0.1",
+                "-Dcom.sun.management.config.file=" + management, "-Dnode.environment=steelthread",
+                "-Dnode.id=steelthread-1", "-Dnode.bind-ip=127.0.0.1",
                 "-Dnode.internal-address=127.0.0.1", "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                 "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dnode.data-dir=" + settings.home().resolve("data"), "-Dconfig=" + etc.resolve("config.properties"),
@@ -106,6 +113,18 @@ public final class PrestoServer extends ProcessServer {
             }
         });
         return this;
+    }
+
+    /** local-stack/presto-loopback-agent, which presto-runtime copies among the server's jars. */
+    private Path loopbackAgent() {
+        try (var jars = java.nio.file.Files.list(settings.libs())) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("presto-loopback-agent-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("presto-loopback-agent is missing from "
+                            + settings.libs() + ": build local-stack/presto-runtime (./mvnw install)"));
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
