@@ -34,6 +34,8 @@ final class StackDefinitions {
         String scopes = s.optional("dataflow.scopes");
         return DataFlowConnection.open(URI.create(s.dataflowUri()), new DataFlowConnection.Credentials(
                 s.optional("dataflow.access-token"), s.optional("dataflow.client-id"), s.optional("dataflow.client-secret"),
-                s.optional("dataflow.token-uri"), scopes.isEmpty() ? java.util.List.of() : java.util.List.of(scopes.split("\\s*,\\s*"))));
+                s.optional("dataflow.token-uri"), scopes.isEmpty() ? java.util.List.of() : java.util.List.of(scopes.split("\\s*,\\s*"))),
+                "set dataflow.access-token, or dataflow.client-id, dataflow.client-secret and dataflow.token-uri "
+                        + "(README, Security)");
     }
 }

@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.dataflow.core.ApplicationType;
 import org.springframework.cloud.dataflow.rest.client.DataFlowTemplate;
 import org.springframework.cloud.dataflow.rest.resource.TaskDefinitionResource;
+import org.springframework.cloud.dataflow.rest.resource.TaskExecutionResource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -79,6 +83,13 @@ class SecuredDataFlowIT {
                 .append("spring.security.oauth2.client.provider.issuer.authorization-uri=").append(idp).append("/oauth2/authorize\n")
                 .append("spring.security.oauth2.client.provider.issuer.token-uri=").append(idp).append("/oauth2/token\n")
                 .append("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=").append(idp).append("/oauth2/jwks\n");
+        // Flows authenticate with client credentials of their own (the README's setting): a schedule's flow has no
+        // user whose token it could carry.
+        String task = "spring.cloud.dataflow.applicationProperties.task.oauth2-client-credentials-";
+        security.append(task).append("client-id=steelthread\n").append(task).append("client-secret=").append(SECRET)
+                .append('\n').append(task).append("token-uri=").append(idp).append("/oauth2/token\n").append(task)
+                .append("scopes=").append(String.join(",", ROLES.stream().map(r -> "dataflow." + r.toLowerCase())
+                        .toList())).append('\n');
         for (String server : List.of("dataflow", "skipper")) {
             String mappings = "spring.cloud." + server + ".security.authorization.provider-role-mappings.steelthread.";
             security.append(mappings).append("map-oauth-scopes=true\n");
@@ -155,12 +166,123 @@ class SecuredDataFlowIT {
         }
     }
 
+    /**
+     * Data Flow deploys a stream by calling Skipper, which is secured too: the deploy, the status read and the
+     * undeploy only work when Data Flow forwards the caller's token (no Kafka here: the apps need not get healthy,
+     * Skipper must only take the release).
+     */
+    @Test
+    void aStreamDeploysThroughSkipperWithTheCallersTokenForwarded() throws Exception {
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + settings().port("skipper") + "/api/packages")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("Skipper without a token").isEqualTo(401);
+        withClientCredentials(() -> {
+            DataFlowTemplate dataFlow = StackDefinitions.server(settings());
+            dataFlow.appRegistryOperations().register("game-api", ApplicationType.source,
+                    settings().appJar("source-app").toUri().toString(), null, true);
+            dataFlow.appRegistryOperations().register("event-processor", ApplicationType.processor,
+                    settings().appJar("processor-app").toUri().toString(), null, true);
+            dataFlow.streamOperations().createStream("secured-events", "game-api | event-processor > :secured-events-out", "", false);
+            dataFlow.streamOperations().deploy("secured-events", Map.of("app.*.server.address", "127.0.0.1",
+                    "app.game-api.server.port", String.valueOf(Ports.free()),
+                    "app.game-api.management.server.port", String.valueOf(Ports.free()),
+                    "app.event-processor.server.port", String.valueOf(Ports.free()),
+                    "app.*.spring.cloud.stream.kafka.binder.brokers", "127.0.0.1:" + Ports.free()));
+            assertThat(dataFlow.streamOperations().getStreamDefinition("secured-events").getStatus())
+                    .as("the stream's state, as Skipper reports its release").isIn("deploying", "deployed", "partial",
+                            "failed");
+            assertThat(dataFlow.streamOperations().info("secured-events").getDeploymentProperties())
+                    .contains("game-api");
+            dataFlow.streamOperations().undeploy("secured-events");
+            await(() -> "undeployed".equals(dataFlow.streamOperations().getStreamDefinition("secured-events")
+                    .getStatus()), Duration.ofSeconds(60), "secured-events undeployed");
+            dataFlow.streamOperations().destroy("secured-events");
+        });
+    }
+
+    /**
+     * A schedule fires a flow with no user behind it: the flow runner authenticates with the client credentials the
+     * security file gives tasks, launches both children and ends with exit 0 (without them: it fails at start).
+     */
+    @Test
+    void aScheduledFlowLaunchesItsChildrenWithItsOwnClientCredentials() {
+        withClientCredentials(() -> {
+            DataFlowTemplate dataFlow = StackDefinitions.server(settings());
+            dataFlow.appRegistryOperations().register("probe", ApplicationType.task,
+                    settings().appJar("flows/probe-task").toUri().toString(), null, true);
+            dataFlow.taskOperations().create("secured-flow", "probe-a: probe && probe-b: probe", "");
+            dataFlow.schedulerOperations().schedule("secured-every-5s", "secured-flow",
+                    Map.of("scheduler.cron.expression", "0/5 * * * * ?"), List.of());
+            TaskExecutionResource fired;
+            try {
+                fired = awaitExecution(dataFlow, "secured-flow", Duration.ofSeconds(60));
+            }
+            finally {
+                dataFlow.schedulerOperations().unschedule("secured-every-5s");
+            }
+            await(() -> dataFlow.taskOperations().taskExecutionStatus(fired.getExecutionId()).getEndTime() != null,
+                    Duration.ofSeconds(150), "the scheduled flow's end");
+            TaskExecutionResource ended = dataFlow.taskOperations().taskExecutionStatus(fired.getExecutionId());
+            assertThat(ended.getExitCode()).as("the flow's exit code (%s)", ended.getExitMessage()).isZero();
+            for (String child : List.of("secured-flow-probe-a", "secured-flow-probe-b")) {
+                assertThat(awaitExecution(dataFlow, child, Duration.ofSeconds(1)).getExitCode()).as(child).isZero();
+            }
+        });
+    }
+
+    private static TaskExecutionResource awaitExecution(DataFlowTemplate dataFlow, String task, Duration timeout) {
+        java.util.concurrent.atomic.AtomicReference<TaskExecutionResource> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await(() -> {
+            dataFlow.taskOperations().executionListByTaskName(task).getContent().stream().findFirst().ifPresent(found::set);
+            return found.get() != null;
+        }, timeout, "an execution of " + task);
+        return found.get();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen within " + timeout.toSeconds() + " s: " + what);
+            }
+            try {
+                Thread.sleep(500);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static void withClientCredentials(ThrowingRunnable body) {
+        System.setProperty("steelthread.dataflow.client-id", "steelthread");
+        System.setProperty("steelthread.dataflow.client-secret", SECRET);
+        System.setProperty("steelthread.dataflow.token-uri", "http://127.0.0.1:" + issuerPort + "/oauth2/token");
+        System.setProperty("steelthread.dataflow.scopes", String.join(",",
+                ROLES.stream().map(r -> "dataflow." + r.toLowerCase()).toList()));
+        try {
+            body.run();
+        }
+        catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        finally {
+            clearCredentials();
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     @Test
     void theClientsErrorNamesTheServerAndTheSettings() {
         DataFlowConnection.AuthenticationException refused = org.junit.jupiter.api.Assertions.assertThrows(
                 DataFlowConnection.AuthenticationException.class, () -> DataFlowConnection.open(
                         URI.create(settings().dataflowUri()), new DataFlowConnection.Credentials("not-a-jwt", null, null,
-                                null, List.of())));
+                                null, List.of()), "set a token"));
         assertThat(refused.getMessage()).contains(settings().dataflowUri()).contains("refused the token (401)");
     }
 

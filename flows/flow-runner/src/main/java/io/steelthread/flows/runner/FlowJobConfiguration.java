@@ -1,7 +1,6 @@
 package io.steelthread.flows.runner;
 
-import java.net.URI;
-
+import io.steelthread.dataflow.client.DataFlowConnection;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.configuration.annotation.JobBuilderFactory;
 import org.springframework.batch.core.configuration.annotation.StepBuilderFactory;
@@ -9,13 +8,12 @@ import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.dataflow.core.dsl.TaskNode;
 import org.springframework.cloud.dataflow.core.dsl.TaskParser;
-import org.springframework.cloud.dataflow.rest.client.DataFlowTemplate;
 import org.springframework.cloud.dataflow.rest.client.TaskOperations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.RestTemplate;
 
 /** The flow's job: named after the flow's task definition, built from the graph Data Flow passes. */
 @Configuration
@@ -44,18 +42,23 @@ class FlowJobConfiguration {
         return executor;
     }
 
+    /**
+     * Opened when the first child is launched, not at start: a server that refuses the runner's credentials then
+     * fails the flow's first step with the reason, and the flow's execution ends (exit 1) instead of never starting.
+     */
     @Bean
-    ChildTasks childTasks(FlowRunnerProperties properties) {
-        RestTemplate rest = DataFlowTemplate.getDefaultDataflowRestTemplate();
-        if (StringUtils.hasText(properties.dataflowServerAccessToken())) {
-            String token = properties.dataflowServerAccessToken();
-            rest.getInterceptors().add((request, body, execution) -> {
-                request.getHeaders().setBearerAuth(token);
-                return execution.execute(request, body);
-            });
-        }
-        URI server = properties.dataflowServerUri();
-        TaskOperations tasks = new DataFlowTemplate(server, rest).taskOperations();
-        return new ChildTasks(tasks, properties.pollInterval(), properties.maxWaitTime());
+    @Lazy
+    TaskOperations dataFlowTasks(FlowRunnerProperties properties) {
+        return DataFlowConnection.open(properties.dataflowServerUri(), new DataFlowConnection.Credentials(
+                properties.dataflowServerAccessToken(), properties.oauth2ClientCredentialsClientId(),
+                properties.oauth2ClientCredentialsClientSecret(), properties.oauth2ClientCredentialsTokenUri(),
+                properties.oauth2ClientCredentialsScopes()),
+                "launch the flow with use-user-access-token, or give it oauth2-client-credentials-client-id, "
+                        + "-client-secret and -token-uri (README, Security)").taskOperations();
+    }
+
+    @Bean
+    ChildTasks childTasks(@Lazy TaskOperations dataFlowTasks, FlowRunnerProperties properties) {
+        return new ChildTasks(dataFlowTasks, properties.pollInterval(), properties.maxWaitTime());
     }
 }

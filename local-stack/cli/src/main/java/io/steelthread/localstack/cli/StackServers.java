@@ -153,8 +153,10 @@ final class StackServers {
         // Flows (composed tasks) run on our runner, which launches their children through this server's address.
         p.put("spring.cloud.dataflow.task.composedtaskrunner.uri", s.appJar("flows/flow-runner").toUri().toString());
         p.put("spring.cloud.dataflow.server.uri", s.dataflowUri());
-        // A secured server: a flow launched by a user gets that user's token to launch its children with.
-        s.dataflowSecurityConfig().ifPresent(file ->
+        // A secured server: a flow launched by a user gets that user's token to launch its children with, unless
+        // the security file gives flows client credentials of their own. Those are needed by a schedule's flows
+        // (no user, no token: Data Flow refuses such a launch while use-user-access-token is on).
+        s.dataflowSecurityConfig().filter(file -> !givesFlowsClientCredentials(file)).ifPresent(file ->
                 p.put("spring.cloud.dataflow.task.composedtaskrunner.use-user-access-token", "true"));
         // Tasks end with their JVM: they push their metrics to the stack's Pushgateway (on exit; the streaming
         // task also while it runs). Common task properties reach flows made in the dashboard too.
@@ -170,6 +172,19 @@ final class StackServers {
         p.put("spring.cloud.dataflow.applicationProperties.stream.spring.cloud.stream.kafka.binder.brokers",
                 s.kafkaBootstrap());
         return p;
+    }
+
+    static final String FLOW_CLIENT_ID = "spring.cloud.dataflow.applicationProperties.task.oauth2-client-credentials-client-id";
+
+    private static boolean givesFlowsClientCredentials(Path securityConfig) {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(securityConfig)) {
+            properties.load(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read dataflow.security-config " + securityConfig, e);
+        }
+        return !properties.getProperty(FLOW_CLIENT_ID, "").isBlank();
     }
 
     private static String h2(Path file) {

@@ -59,7 +59,11 @@ public final class DataFlowConnection {
     private DataFlowConnection() {
     }
 
-    public static DataFlowTemplate open(URI server, Credentials credentials) {
+    /**
+     * @param settings what the caller calls its credential settings, for the message when the server asks for some
+     *                 (e.g. "set dataflow.access-token, or dataflow.client-id, … (README, Security)")
+     */
+    public static DataFlowTemplate open(URI server, Credentials credentials, String settings) {
         RestTemplate rest = DataFlowTemplate.getDefaultDataflowRestTemplate();
         if (credentials.hasToken()) {
             rest.getInterceptors().add(new OAuth2AccessTokenProvidingClientHttpRequestInterceptor(credentials.accessToken()));
@@ -79,8 +83,7 @@ public final class DataFlowConnection {
             throw new AuthenticationException("Data Flow at " + server + " requires authentication and "
                     + (credentials.hasToken() || credentials.hasClient() ? "refused the token (401)"
                             : "no credentials are configured")
-                    + ": set dataflow.access-token, or dataflow.client-id, dataflow.client-secret and "
-                    + "dataflow.token-uri (README, Security)", e);
+                    + ": " + settings, e);
         }
         catch (HttpClientErrorException.Forbidden e) {
             throw new AuthenticationException("Data Flow at " + server + " accepted the token but refused the call "
