@@ -99,7 +99,8 @@ final class HandsOnCommands {
 
     @Command(name = "ls", mixinStandardHelpOptions = true,
             description = "A table's files as the seed's hadoop fs -ls showed them (permissions, owner, size, time, "
-                    + "path), read through Hadoop's FileSystem API: file://, hdfs:// and s3a:// warehouses alike.")
+                    + "path): the ones readers see, in the locations the metastore gives its partitions; read through "
+                    + "Hadoop's FileSystem API: file://, hdfs:// and s3a:// warehouses alike.")
     static final class Ls implements Callable<Integer> {
 
         @Parameters(index = "0", description = "The table (purchases, sword_purchases).")
@@ -117,6 +118,11 @@ final class HandsOnCommands {
                     "io.steelthread.spark.ListFiles", s.warehouse() + "/" + table));
             if (all) {
                 command.add("--all");
+            }
+            else {
+                // What readers see: the locations the metastore gives its partitions (a full extract's version, a
+                // compaction's directory), not whatever lies in the table directory.
+                command.addAll(List.of("--metastore-uri", s.metastoreUri(), "--hive-table", "default." + table));
             }
             return run(command);
         }

@@ -112,7 +112,9 @@ public final class KafkaServer implements Server, AutoCloseable {
                 "-Dlog4j2.configurationFile=" + writeLogConfig().toUri());
         if (!Files.exists(settings.dataDir().resolve("meta.properties"))) {
             int exit = ChildProcess.run(NAME + "-format", classpath, jvmOptions, "kafka.tools.StorageTool",
-                    List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()), Map.of(),
+                    // One token: a random id may begin with '-' (base64url), which the tool's parser would take for
+                    // an option ("argument --cluster-id/-t: expected one argument", seen once in 64 starts).
+                    List.of("format", "--cluster-id=" + Uuid.randomUuid(), "-c", config.toString()), Map.of(),
                     settings.home(), logFile(), Duration.ofSeconds(60));
             if (exit != 0) {
                 throw new ServerStartException(NAME, "storage format failed with exit code " + exit, LogTail.of(logFile(), 30));

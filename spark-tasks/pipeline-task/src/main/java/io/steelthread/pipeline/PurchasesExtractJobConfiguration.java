@@ -32,11 +32,13 @@ public class PurchasesExtractJobConfiguration {
         List<String> args = SparkApplication.sourceArgs(properties, extract.getTable());
         if (extract.getCheckpoint() != null && !extract.getCheckpoint().isBlank()) {
             args.addAll(List.of("--checkpoint", extract.getCheckpoint()));
-            String metastore = properties.getHive().getMetastoreUri();
-            if (metastore != null && !metastore.isBlank()) {
-                args.addAll(List.of("--metastore-uri", metastore,
-                        "--hive-table", properties.getHive().getDatabase() + "." + extract.getTable()));
-            }
+        }
+        // Through the metastore when the table is registered: a full run switches readers to its new rows in the
+        // metastore, an incremental one registers partitions as its batches commit.
+        String metastore = properties.getHive().getMetastoreUri();
+        if (metastore != null && !metastore.isBlank()) {
+            args.addAll(List.of("--metastore-uri", metastore,
+                    "--hive-table", properties.getHive().getDatabase() + "." + extract.getTable()));
         }
         SparkApplication app = new SparkApplication("ExtractEventsJob", extract.getTable(), "io.steelthread.spark.ExtractEventsJob", args,
                 null);

@@ -102,7 +102,7 @@ class PurchasesExtractJobIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void compactionRewritesAPartitionIntoOneFileWithTheSameRows() throws Exception {
         String partition;
         long rows;
@@ -128,7 +128,7 @@ class PurchasesExtractJobIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void validationFailsWhenRowsAreRemovedFromTheTable() throws Exception {
         // A file Presto reads now (after the compaction above, the partition's new directory).
         String file;
@@ -155,7 +155,7 @@ class PurchasesExtractJobIT {
      * In a database of its own, which the DDL step creates.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void incrementalExtractsValidateAgainstTheWholeTable() throws Exception {
         String warehouse = stack.warehouse + "/incremental-" + UUID.randomUUID().toString().substring(0, 8);
         String[] incremental = {"--steelthread.pipeline.warehouse=" + warehouse,
@@ -167,6 +167,100 @@ class PurchasesExtractJobIT {
         TestEvents.produce(stack.kafka, topic, SWORDS + DEFAULTS, SWORDS + DEFAULTS + 5, "purchase_sword");
         assertThat(runTask("purchasesExtract", incremental)).as(lastFailure).isZero();
         assertThat(count("incremental.purchases")).isEqualTo(SWORDS + 5);
+    }
+
+    /**
+     * The seed's overwrite while Presto is queried: no query fails and every one sees all rows (the new rows are
+     * switched to in the metastore, never written where readers look); a partition whose events left the topic is
+     * dropped; the previous version's files outlive the switch by one run, older ones do not; a run that finds no
+     * events leaves the table as it was.
+     */
+    @Test
+    @Order(5)
+    void aFullExtractSwitchesReadersToItsNewRowsWithoutHidingTheTable() throws Exception {
+        try (Connection presto = presto(); Statement s = presto.createStatement()) {
+            // As after Kafka's retention: a registered hour none of the topic's events falls in.
+            s.execute("CALL system.create_empty_partition('default', 'purchases', ARRAY['event_date', 'event_hour'], "
+                    + "ARRAY['2000-01-01', '0'])");
+        }
+        assertThat(partitions()).contains("2000-01-01/0");
+        long before = count("purchases");
+        assertThat(before).isEqualTo(SWORDS);
+
+        List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                try (Connection presto = presto(); Statement s = presto.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM purchases")) {
+                    rs.next();
+                    seen.add(rs.getLong(1));
+                }
+                catch (Exception e) {
+                    failed.add(e.getMessage());
+                }
+            }
+        }, "presto-reader");
+        reader.start();
+        int exit;
+        try {
+            exit = runTask("sparkExtract");
+        }
+        finally {
+            done.set(true);
+            reader.join();
+        }
+        assertThat(exit).as(lastFailure).isZero();
+        assertThat(failed).as("queries that failed during the overwrite").isEmpty();
+        assertThat(seen).as("row counts seen during the overwrite").hasSizeGreaterThan(5)
+                .allSatisfy(rows -> assertThat(rows).isEqualTo(SWORDS));
+        assertThat(count("purchases")).isEqualTo(SWORDS);
+        assertThat(partitions()).doesNotContain("2000-01-01/0");
+        List<String> first = files();
+        assertThat(first).isNotEmpty().allSatisfy(f -> assertThat(f).contains("/purchases/_v"));
+
+        assertThat(runTask("sparkExtract", "--steelthread.pipeline.extract.event-types=no_such_event")).isNotZero();
+        assertThat(lastFailure).contains("found no events of types [no_such_event]").contains("is left as it was");
+        assertThat(count("purchases")).isEqualTo(SWORDS);
+        assertThat(files()).containsExactlyInAnyOrderElementsOf(first);
+
+        assertThat(runTask("sparkExtract")).as(lastFailure).isZero();
+        assertThat(count("purchases")).isEqualTo(SWORDS);
+        List<String> second = files();
+        assertThat(second).doesNotContainAnyElementsOf(first);
+        assertThat(first).as("the previous version, kept for queries planned before the switch")
+                .allSatisfy(f -> assertThat(Path.of(java.net.URI.create(f))).exists());
+        // Nothing older: the first run's directories at the table's root (and the stale hour's) are gone.
+        List<String> left;
+        try (var entries = Files.list(Path.of(java.net.URI.create(stack.warehouse + "/purchases")))) {
+            left = entries.map(e -> e.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+        assertThat(left).as("the table directory").hasSize(2).allSatisfy(n -> assertThat(n).startsWith("_v"));
+    }
+
+    /** The files Presto reads for the table. */
+    private static List<String> files() throws Exception {
+        List<String> files = new ArrayList<>();
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT DISTINCT \"$path\" FROM purchases")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        }
+        return files;
+    }
+
+    /** The table's registered partitions, {@code <event_date>/<event_hour>}. */
+    private static List<String> partitions() throws Exception {
+        List<String> partitions = new ArrayList<>();
+        try (Connection presto = presto(); Statement s = presto.createStatement();
+                ResultSet rs = s.executeQuery("SELECT event_date, event_hour FROM \"purchases$partitions\"")) {
+            while (rs.next()) {
+                partitions.add(rs.getString(1) + "/" + rs.getInt(2));
+            }
+        }
+        return partitions;
     }
 
     private static long count(String table) throws Exception {

@@ -2,6 +2,7 @@ package io.steelthread.spark;
 
 import java.util.concurrent.Callable;
 
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -34,12 +35,13 @@ public final class ExtractEventsJob implements Callable<Integer> {
     @Option(names = "--result-file", description = "Where to write {\"rows\":n,\"tableRows\":m} for the launching task.")
     String resultFile;
 
-    @Option(names = "--metastore-uri", description = "Incremental: the Hive metastore (thrift://…) of --hive-table.")
+    @Option(names = "--metastore-uri", description = "The Hive metastore (thrift://…) of --hive-table.")
     String metastoreUri;
 
-    @Option(names = "--hive-table", description = "Incremental: the table (db.table) whose partitions are registered as "
-            + "batches commit, and whose rows are counted after the run (through its partitions' locations, which a "
-            + "compaction moves).")
+    @Option(names = "--hive-table", description = "The table (db.table) in the metastore. Full: switched to the new "
+            + "rows in the metastore when it exists (readers never see the table half-written). Incremental: its "
+            + "partitions are registered as batches commit, and its rows are counted after the run (through its "
+            + "partitions' locations, which a compaction moves).")
     String hiveTable;
 
     public static void main(String[] args) {
@@ -55,11 +57,18 @@ public final class ExtractEventsJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean incremental = checkpoint != null;
-        SparkSession spark = JobSessions.builder("ExtractEventsJob", incremental && hiveTable != null ? metastoreUri : null)
+        SparkSession spark = JobSessions.builder("ExtractEventsJob", hiveTable != null ? metastoreUri : null)
                 .getOrCreate();
         try {
             long start = System.nanoTime();
-            long rows = incremental ? extractNew(spark) : extractAll(spark);
+            long rows;
+            try {
+                rows = incremental ? extractNew(spark) : extractAll(spark);
+            }
+            catch (NoEventsException e) {
+                System.err.println("ERROR " + e.getMessage());
+                return 3;
+            }
             if (unpartitionable > 0) {
                 // Not silent: the count goes to the log, the result (the task's metrics) and the task's step.
                 System.out.printf("WARNING ExtractEventsJob dropped %d events of the wanted types that had no "
@@ -81,16 +90,50 @@ public final class ExtractEventsJob implements Callable<Integer> {
         }
     }
 
-    private long extractAll(SparkSession spark) throws InterruptedException {
+    /**
+     * The seed's overwrite, made safe for readers: the rows go to a new version directory first; only when the
+     * write succeeded and holds rows are readers switched to it ({@link TableVersions}). A run that fails, or finds
+     * no events, leaves the table as it was.
+     */
+    private long extractAll(SparkSession spark) throws Exception {
         Dataset<Row> kafka = source.batch(spark).option("startingOffsets", "earliest").option("endingOffsets", "latest")
                 .load();
         Observation observed = new Observation("extract");
         Dataset<Row> events = GameEventTransform.events(kafka, EventSchema.enrichedEvent(), source.eventTypes(), observed);
         events.printSchema();
-        EventTableLayout.partitioned(events.write().mode(SaveMode.Overwrite)).parquet(source.tablePath);
+        org.apache.hadoop.fs.Path tableDir = new org.apache.hadoop.fs.Path(source.tablePath);
+        FileSystem fs = tableDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        TableVersions versions = new TableVersions(fs, tableDir);
+        org.apache.hadoop.fs.Path version = versions.newVersion();
+        EventTableLayout.partitioned(events.write().mode(SaveMode.ErrorIfExists)).parquet(version.toString());
         unpartitionable = observedCount(observed.getAsJava().get(GameEventTransform.UNPARTITIONABLE));
-        // The table was replaced: counting it reads Parquet metadata, not the events a second time.
-        return spark.read().parquet(source.tablePath).count();
+        if (versions.partitions(version, GameEventTransform.PARTITION_COLUMNS.size()).isEmpty()) {
+            fs.delete(version, true);
+            throw new NoEventsException("ExtractEventsJob found no events of types " + source.eventTypes() + " in "
+                    + source.topic + " (earliest to latest): " + source.tablePath + " is left as it was");
+        }
+        // The version was just written: counting it reads Parquet metadata, not the events a second time.
+        long rows = spark.read().parquet(version.toString()).count();
+        String table = registeredTable(spark);
+        if (table == null) {
+            versions.placeAtTableRoot(version);
+        }
+        else {
+            String[] name = table.split("\\.", 2);
+            TableVersions.Switch done = versions.switchTo(spark, name[0], name[1], version);
+            System.out.printf("ExtractEventsJob switched %s to %s: %d partitions added, %d moved (one metastore "
+                    + "call), %d dropped (no longer in the topic); %d directories of older versions deleted%n", table,
+                    version, done.added(), done.moved(), done.dropped(), done.deleted());
+        }
+        return rows;
+    }
+
+    /** The topic holds no event to extract: replacing the table with nothing is refused. */
+    static final class NoEventsException extends Exception {
+
+        NoEventsException(String message) {
+            super(message);
+        }
     }
 
     private long extractNew(SparkSession spark) throws Exception {

@@ -169,6 +169,14 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
                         + (handle.getAppId() == null ? "" : " (" + handle.getAppId() + ")") + ". Spark's output:\n"
                         + tail(output));
             }
+            if (!stopRequested && !Files.exists(result) && application.stopFile() == null
+                    && !"cluster".equals(spark.getDeployMode())) {
+                // A batch application writes its result as its last step; with the driver here (client mode) a
+                // missing one means it failed after stopping its session, which Spark's launcher may still report
+                // as FINISHED (e.g. ExtractEventsJob refusing to replace a table with no events, exit 3).
+                throw new SparkApplicationFailedException("Spark application " + application.name() + " ended " + state
+                        + " without reporting a result: it failed. Spark's output:\n" + tail(output));
+            }
             if (Files.exists(result)) {
                 JsonNode reported = JSON.readTree(result.toFile());
                 if (reported.has("rows")) {
