@@ -55,6 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  * presto-jdbc: every event the API accepted (2xx) is in the table exactly once, none it refused (4xx) is, and none it
  * answered 503 for is there twice. Each fault is checked to have hit work in flight.
  */
+@org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable(named = "STEELTHREAD_SKIP_FAULTS_IT", matches = "true",
+        disabledReason = "CI's second pass (the optional tools hidden): this test uses none of them and ran in the first")
 class PipelineFaultsIT {
 
     /** Events/s through the API: a load the machine carries beside every server, the stream and the faults. */
@@ -86,11 +88,16 @@ class PipelineFaultsIT {
         Thread load = new Thread(() -> load(settings, loading), "api-load");
         try {
             List<String> args = taskArguments(settings);
-            assertThat(task(args, "hiveDdl", 0).waitFor()).as("the DDL task").isZero();
+            assertThat(task(args, "hiveDdl", 0).waitFor()).as("the DDL task: %s", new Object() {
+                @Override
+                public String toString() {
+                    return tail(home.resolve("hiveDdl-0.log"));
+                }
+            }).isZero();
             stream = task(args, "swordPurchasesStream", 1);
             load.start();
             awaitRows(settings, 1, Duration.ofSeconds(180), "the stream's first rows");
-            pause(10);
+            pause(5);
 
             // 1. The broker restarted (stopped as an operator would, started again by the stack).
             long kafka = stack.pid("kafka").orElseThrow();
@@ -98,7 +105,7 @@ class PipelineFaultsIT {
             awaitExit(kafka, 60);
             stack.up(List.of("kafka"));
             assertThat(stack.pid("kafka").orElseThrow()).as("a new broker process").isNotEqualTo(kafka);
-            pause(15);
+            pause(8);
 
             // 2. The processor SIGKILLed with records of events.raw not yet committed, then started again.
             long processor = stack.pid("processor").orElseThrow();
@@ -111,7 +118,7 @@ class PipelineFaultsIT {
             awaitExit(processor, 30);
             System.out.printf("processor SIGKILLed with %d records of events.raw not committed%n", uncommitted);
             stack.up(List.of("processor"));
-            pause(15);
+            pause(8);
 
             // Events of the next hour, through the processor's path: a partition the stream has never written.
             List<String> nextHour = produceNextHour(settings, 50);
@@ -129,7 +136,7 @@ class PipelineFaultsIT {
             assertThat(stream.waitFor(90, TimeUnit.SECONDS)).as("the stream task ends when its driver dies").isTrue();
             assertThat(stream.exitValue()).as("the stream task's exit code after its driver was killed").isNotZero();
             stream = task(args, "swordPurchasesStream", 2);
-            pause(20);
+            pause(10);
         }
         finally {
             loading.set(false);
@@ -236,9 +243,14 @@ class PipelineFaultsIT {
     /** The pipeline task's arguments as Data Flow passes them (dataflow/definitions, filled from the settings). */
     private static List<String> taskArguments(StackSettings settings) {
         String dsl = StackDefinitions.load(settings, null).task("sword-purchases-stream").dsl();
-        List<String> args = new ArrayList<>(List.of(dsl.trim().split("\\s+")));
-        args.remove(0);
-        args.removeIf(a -> a.startsWith("--spring.batch.job.names="));
+        List<String> args = new ArrayList<>();
+        // Data Flow's own parser: values come back unquoted, as Data Flow passes them.
+        for (org.springframework.cloud.dataflow.core.dsl.ArgumentNode a : new org.springframework.cloud.dataflow.core.dsl
+                .TaskParser("sword-purchases-stream", dsl, true, true).parse().getTaskApp().getArguments()) {
+            if (!a.getName().equals("spring.batch.job.names")) {
+                args.add("--" + a.getName() + "=" + a.getValue());
+            }
+        }
         return args;
     }
 
@@ -253,6 +265,21 @@ class PipelineFaultsIT {
                 "--spring.cloud.task.name=" + job));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(home.resolve(job + "-" + run + ".log").toFile()).start();
+    }
+
+    private static String tail(Path log) {
+        try {
+            // From the first error on: the reason comes before the launcher's summary.
+            List<String> lines = Files.readAllLines(log);
+            int first = 0;
+            while (first < lines.size() - 1 && !lines.get(first).contains(" ERROR ")) {
+                first++;
+            }
+            return String.join("\n", lines.subList(first, Math.min(lines.size(), first + 25)));
+        }
+        catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     private static long count(StackSettings settings) throws Exception {
