@@ -138,12 +138,7 @@ class SecuredDataFlowIT {
 
     @Test
     void theClientCredentialsGrantRegistersAppsAndCreatesTasks() {
-        System.setProperty("steelthread.dataflow.client-id", "steelthread");
-        System.setProperty("steelthread.dataflow.client-secret", SECRET);
-        System.setProperty("steelthread.dataflow.token-uri", "http://127.0.0.1:" + issuerPort + "/oauth2/token");
-        System.setProperty("steelthread.dataflow.scopes", String.join(",",
-                ROLES.stream().map(r -> "dataflow." + r.toLowerCase()).toList()));
-        try {
+        withClientCredentials(() -> {
             Path definitions = home.resolve("definitions");
             Files.createDirectories(definitions);
             Files.writeString(definitions.resolve("apps.properties"), "task.pipeline-task=spark-tasks/pipeline-task\n");
@@ -157,13 +152,7 @@ class SecuredDataFlowIT {
             List<String> tasks = StreamSupport.stream(dataFlow.taskOperations().list().spliterator(), false)
                     .map(TaskDefinitionResource::getName).toList();
             assertThat(tasks).contains("hive-ddl");
-        }
-        catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        finally {
-            clearCredentials();
-        }
+        });
     }
 
     /**
