@@ -83,6 +83,16 @@ class PipelineFaultsIT {
         StackSettings settings = StackSettings.load();
         LocalStack stack = new LocalStack(settings, System.out);
         stack.up(List.of("kafka", "metastore", "hiveserver2", "presto", "processor", "source"));
+        try {
+            underFaults(settings, stack);
+        }
+        finally {
+            // Whatever failed, nothing this test started outlives it.
+            stack.down(true);
+        }
+    }
+
+    private void underFaults(StackSettings settings, LocalStack stack) throws Exception {
         Process stream = null;
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread load = new Thread(() -> load(settings, loading), "api-load");
@@ -138,6 +148,10 @@ class PipelineFaultsIT {
             stream = task(args, "swordPurchasesStream", 2);
             pause(10);
         }
+        catch (Throwable e) {
+            stopStream(stream);
+            throw e;
+        }
         finally {
             loading.set(false);
             if (load.isAlive()) {
@@ -167,11 +181,17 @@ class PipelineFaultsIT {
                     .as("rows of events nobody sent").isEmpty();
         }
         finally {
-            if (stream != null && stream.isAlive()) {
-                stream.destroy();
-                stream.waitFor(60, TimeUnit.SECONDS);
+            stopStream(stream);
+        }
+    }
+
+    private static void stopStream(Process stream) throws InterruptedException {
+        if (stream != null && stream.isAlive()) {
+            stream.destroy();
+            if (!stream.waitFor(60, TimeUnit.SECONDS)) {
+                stream.descendants().forEach(ProcessHandle::destroyForcibly);
+                stream.destroyForcibly();
             }
-            stack.down(true);
         }
     }
 
