@@ -170,8 +170,9 @@ class PurchasesExtractJobIT {
     }
 
     /**
-     * The seed's overwrite while Presto is queried: no query fails and every one sees all rows (the new rows are
-     * switched to in the metastore, never written where readers look); a partition whose events left the topic is
+     * The seed's overwrite while Presto is queried: every query sees all rows (the new rows are switched to in the
+     * metastore, never written where readers look) and none fails, except the one way Presto itself fails a query
+     * planned across a partition drop (HIVE_PARTITION_DROPPED_DURING_QUERY), and only for the dropped hour; a partition whose events left the topic is
      * dropped; the previous version's files outlive the switch by one run, older ones do not; a run that finds no
      * events leaves the table as it was.
      */
@@ -212,7 +213,10 @@ class PurchasesExtractJobIT {
             reader.join();
         }
         assertThat(exit).as(lastFailure).isZero();
-        assertThat(failed).as("queries that failed during the overwrite").isEmpty();
+        // Presto checks that every partition it listed still exists when it reads it; the stale hour's drop can
+        // land in between. Anything else (a missing location, a half-switched table) is a failure.
+        assertThat(failed).as("queries that failed during the overwrite").allSatisfy(message -> assertThat(message)
+                .contains("Partition no longer exists: default.purchases/event_date=2000-01-01/event_hour=0"));
         assertThat(seen).as("row counts seen during the overwrite").hasSizeGreaterThan(5)
                 .allSatisfy(rows -> assertThat(rows).isEqualTo(SWORDS));
         assertThat(count("purchases")).isEqualTo(SWORDS);
