@@ -47,6 +47,9 @@ class SourceAppKafkaIT {
         registry.add("spring.cloud.stream.kafka.binder.brokers", () -> KafkaServer.sharedForTests().bootstrapServers());
         registry.add("spring.cloud.stream.bindings.output.destination", () -> TOPIC);
         registry.add("steelthread.source.max-body-size", () -> "4KB");
+        registry.add("steelthread.source.max-batch-events", () -> "5");
+        registry.add("steelthread.source.actions.open_a_chest.event-type", () -> "open_chest");
+        registry.add("steelthread.source.actions.open_a_chest.response", () -> "Chest opened!\n");
     }
 
     @Test
@@ -168,6 +171,41 @@ class SourceAppKafkaIT {
         assertThat(chest.path("attributes").path("chest").asText()).isEqualTo("gold");
     }
 
+    /** A configured action beside the seed's: its query string becomes the event's attributes. */
+    @Test
+    void aConfiguredGetActionLogsItsQueryAsAttributes() throws Exception {
+        String host = "action-" + UUID.randomUUID() + ".att.com";
+        HttpResponse<String> chest = get("/open_a_chest?chest=gold&key=a&key=b", "Host", host);
+        assertThat(chest.statusCode()).isEqualTo(200);
+        assertThat(chest.body()).isEqualTo("Chest opened!\n");
+        assertThat(get("/purchase_a_sword", "Host", host).body()).as("the seed's action is still there")
+                .isEqualTo("Sword Purchased!\n");
+
+        List<TopicRecords.Record> records = TopicRecords.readAll(bootstrap(), TOPIC);
+        JsonNode attributes = only(records, "open_chest", host).value().path("attributes");
+        assertThat(attributes.path("chest").asText()).isEqualTo("gold");
+        assertThat(attributes.path("key").asText()).isEqualTo("a,b");
+        assertThat(only(records, "purchase_sword", host).value().has("attributes")).as("no query, no attributes").isFalse();
+    }
+
+    /** The batch answers besides 207: 200 when every event was taken, 400 when none was valid (and nothing sent). */
+    @Test
+    void aBatchAnswers200WhenAllAreTakenAnd400WhenNoneIsValid() throws Exception {
+        String host = "batch200-" + UUID.randomUUID() + ".att.com";
+        HttpResponse<String> all = post("/events", "[{\"event_type\":\"logout\"},{\"event_type\":\"login\"}]", host,
+                "application/json");
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(all.body()).path("accepted").asInt()).isEqualTo(2);
+        HttpResponse<String> none = post("/events", "[{\"event_type\":\"Bad\"},{\"no_type\":1}]", host,
+                "application/json");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(400);
+        assertThat(MAPPER.readTree(none.body()).path("rejected").asInt()).isEqualTo(2);
+
+        List<JsonNode> events = TopicRecords.readAll(bootstrap(), TOPIC).stream().map(TopicRecords.Record::value)
+                .filter(e -> host.equals(e.path("Host").asText())).toList();
+        assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactlyInAnyOrder("logout", "login");
+    }
+
     @Test
     void badRequestsGetA4xxWithAReasonAndWriteNothing() throws Exception {
         String host = "bad-" + UUID.randomUUID() + ".att.com";
@@ -179,6 +217,8 @@ class SourceAppKafkaIT {
         assertProblem(post("/events", "[{\"event_type\":\"a\"},", host, "application/json"), 400, "malformed JSON");
         assertProblem(post("/events", "\"just a string\"", host, "application/json"), 400, "JSON array");
         assertProblem(post("/events", "[]", host, "application/json"), 400, "no events");
+        assertProblem(post("/events", "[" + "{\"event_type\":\"a\"},".repeat(5) + "{\"event_type\":\"a\"}]", host,
+                "application/json"), 413, "the batch holds 6 events; the limit is 5");
         assertProblem(get("/no_such_action", "Host", host), 404, "no action 'no_such_action'");
 
         assertThat(TopicRecords.readAll(bootstrap(), TOPIC)).noneMatch(r -> host.equals(r.value().path("Host").asText()));
