@@ -38,6 +38,8 @@ class PurchasesExtractJobIT {
         stack.kafka.createTopics(List.of(topic), 2);
         TestEvents.produce(stack.kafka, topic, 0, SWORDS, "purchase_sword");
         TestEvents.produce(stack.kafka, topic, SWORDS, SWORDS + DEFAULTS, "default");
+        // A processor's failed transaction: in the log, never in a table (every count below is SWORDS, not more).
+        TestEvents.produceAborted(stack.kafka, topic, 0, 7, "purchase_sword");
     }
 
     @Test

@@ -24,24 +24,50 @@ final class TestEvents {
 
     /** As above, every event at {@code at} if given (late events of a past hour). */
     static void produce(KafkaServer kafka, String topic, int from, int to, String type, Instant at) {
+        try (KafkaProducer<String, String> producer = producer(kafka, null)) {
+            send(producer, topic, "e", from, to, type, at);
+            producer.flush();
+        }
+    }
+
+    /**
+     * Events {@code aborted<from>} … in a transaction that is aborted, as a processor's transaction is when it
+     * fails: in the topic's log, but never to be read by a read_committed consumer.
+     */
+    static void produceAborted(KafkaServer kafka, String topic, int from, int to, String type) {
+        try (KafkaProducer<String, String> producer = producer(kafka, "aborted-" + topic)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, topic, "aborted", from, to, type, null);
+            producer.flush();
+            producer.abortTransaction();
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(KafkaServer kafka, String transactionalId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        }
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String topic, String idPrefix, int from, int to,
+            String type, Instant at) {
         Instant now = Instant.now();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int i = from; i < to; i++) {
-                int player = i % 2 + 1;
-                String isp = player == 1 ? "comcast.com" : "att.com";
-                String host = "user" + player + "." + isp;
-                Instant ts = at != null ? at : now.minusSeconds(i % 600);
-                ZonedDateTime utc = ts.atZone(ZoneOffset.UTC);
-                producer.send(new ProducerRecord<>(topic, host, "{\"event_type\":\"" + type + "\",\"event_id\":\"e" + i
-                        + "\",\"event_ts\":\"" + ts + "\",\"Host\":\"" + host + "\",\"Accept\":\"*/*\","
-                        + "\"User-Agent\":\"ApacheBench/2.3\",\"player\":\"user" + player + "\",\"isp\":\"" + isp + "\","
-                        + "\"attributes\":{\"sword_type\":\"katana\"},\"event_date\":\"" + utc.toLocalDate()
-                        + "\",\"event_hour\":" + utc.getHour() + "}"));
-            }
-            producer.flush();
+        for (int i = from; i < to; i++) {
+            int player = i % 2 + 1;
+            String isp = player == 1 ? "comcast.com" : "att.com";
+            String host = "user" + player + "." + isp;
+            Instant ts = at != null ? at : now.minusSeconds(i % 600);
+            ZonedDateTime utc = ts.atZone(ZoneOffset.UTC);
+            producer.send(new ProducerRecord<>(topic, host, "{\"event_type\":\"" + type + "\",\"event_id\":\""
+                    + idPrefix + i + "\",\"event_ts\":\"" + ts + "\",\"Host\":\"" + host + "\",\"Accept\":\"*/*\","
+                    + "\"User-Agent\":\"ApacheBench/2.3\",\"player\":\"user" + player + "\",\"isp\":\"" + isp + "\","
+                    + "\"attributes\":{\"sword_type\":\"katana\"},\"event_date\":\"" + utc.toLocalDate()
+                    + "\",\"event_hour\":" + utc.getHour() + "}"));
         }
     }
 }
