@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.steelthread.localstack.Ports;
+import org.apache.hadoop.hive.metastore.api.ThriftHiveMetastore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,21 @@ class LocalStackIT {
             assertThat(lastOutput).contains("already running");
 
             kafkaRoundTrip("127.0.0.1:" + ports.get("kafka.port"));
+            // Each server by its own client, so that a failure names the server (HiveServer2 and Presto below reach
+            // the metastore too, and would hide which of them broke).
+            List<String> databases = metastore(ports, m -> m.get_all_databases());
+            assertThat(databases).contains("default");
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+            for (String port : List.of("processor.port", "source.management-port", "freshness.port", "skipper.port")) {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ports.get(port) + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as("health on %s: %s", port, health.body()).isEqualTo(200);
+                assertThat(health.body()).as("health on %s", port).contains("\"status\":\"UP\"");
+            }
+            HttpResponse<String> skipper = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ports.get("skipper.port") + "/api/about")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(skipper.statusCode()).isEqualTo(200);
+            assertThat(skipper.body()).contains("Spring Cloud Skipper Server");
 
             // A table declared through HiveServer2 (hive-jdbc), filled there, and read through Presto (presto-jdbc).
             Path location = Files.createDirectories(home.resolve("warehouse-it/purchases"));
@@ -70,6 +88,8 @@ class LocalStackIT {
                         + "STORED AS PARQUET LOCATION '" + location.toUri() + "'");
                 s.execute("INSERT INTO it_purchases VALUES ('user1.comcast.com', 'purchase_sword')");
             }
+            String registered = metastore(ports, m -> m.get_table("default", "it_purchases").getSd().getLocation());
+            assertThat(registered).contains("warehouse-it/purchases");
             try (Connection presto = DriverManager.getConnection(
                     "jdbc:presto://127.0.0.1:" + ports.get("presto.port") + "/hive/default", "it", null);
                     Statement s = presto.createStatement();
@@ -79,7 +99,6 @@ class LocalStackIT {
                 assertThat(rs.getString("event_type")).isEqualTo("purchase_sword");
             }
 
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
             String dataflow = "http://127.0.0.1:" + ports.get("dataflow.port");
             HttpResponse<String> about = http.send(HttpRequest.newBuilder(URI.create(dataflow + "/about")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -107,6 +126,8 @@ class LocalStackIT {
         int exit = cli("up", "--only", "kafka,metastore,presto");
         assertThat(exit).isEqualTo(2);
         assertThat(lastError).contains("presto").contains("exited during start");
+        // The reason is on the console, from the server's own log: the JVM's refusal of the heap.
+        assertThat(lastError).contains("--- last lines of its log ---").contains("Too small maximum heap");
         assertThat(lastOutput).contains("stopping what was started: [kafka, metastore]");
         assertThat(stack().running("kafka")).isEmpty();
         assertThat(stack().running("metastore")).isEmpty();
@@ -161,6 +182,22 @@ class LocalStackIT {
         }
         Thread.sleep(500);
         ports.forEach((key, port) -> assertThat(Ports.isOpen(port)).as("%s %d still open", key, port).isFalse());
+    }
+
+    interface MetastoreCall<T> {
+        T call(ThriftHiveMetastore.Client metastore) throws Exception;
+    }
+
+    /** One call on the metastore's thrift API (plain binary protocol, as the stack's metastore serves it). */
+    private static <T> T metastore(Map<String, Integer> ports, MetastoreCall<T> call) throws Exception {
+        TSocket socket = new TSocket("127.0.0.1", ports.get("metastore.port"), 30_000);
+        socket.open();
+        try {
+            return call.call(new ThriftHiveMetastore.Client(new TBinaryProtocol(socket)));
+        }
+        finally {
+            socket.close();
+        }
     }
 
     private static void kafkaRoundTrip(String bootstrap) throws Exception {
