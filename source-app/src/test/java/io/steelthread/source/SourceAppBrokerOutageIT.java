@@ -84,13 +84,11 @@ class SourceAppBrokerOutageIT {
     /** Five single events at once and one batch, all while the broker is down. */
     private void answer503WhileDown(int first) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
-        List<Long> started = new ArrayList<>();
         List<Long> took = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < 5; i++) {
             long start = System.nanoTime();
             during.add(HTTP.sendAsync(request(first + i), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((r, e) -> took.add((System.nanoTime() - start) / 1_000_000)));
-            started.add(start);
         }
         for (CompletableFuture<HttpResponse<String>> f : during) {
             HttpResponse<String> r = f.get();

@@ -201,7 +201,7 @@ class PurchasesExtractJobIT {
                     seen.add(rs.getLong(1));
                 }
                 catch (Exception e) {
-                    failed.add(e.getMessage());
+                    failed.add(String.valueOf(e));
                 }
             }
         }, "presto-reader");
