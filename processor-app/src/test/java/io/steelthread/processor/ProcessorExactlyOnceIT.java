@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steelthread.localstack.ChildProcess;
 import io.steelthread.localstack.KafkaServer;
 import io.steelthread.localstack.Ports;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,7 +40,9 @@ import org.junit.jupiter.api.Test;
 class ProcessorExactlyOnceIT {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static final int TOTAL = 6000;
+    /** Waiting in events.raw before the first instance starts: seconds of work at its rate. */
+    static final int BACKLOG = 100_000;
+    static final int TOTAL = BACKLOG + 6000;
     static final String UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             + "Chrome/126.0.0.0 Mobile Safari/537.36";
 
@@ -51,24 +56,48 @@ class ProcessorExactlyOnceIT {
     void killedMidStreamAndRestartedEveryEventLandsExactlyOnce() throws Exception {
         kafka.createTopics(List.of(raw, events, dlq), 3);
         Path work = Files.createTempDirectory("processor-eos");
-        try (KafkaProducer<String, String> producer = producer()) {
-            produce(producer, 0, 2000);
-            int port = Ports.free();
-            ChildProcess first = startProcessor(work, "first", port);
-            produce(producer, 2000, 4000);
-            awaitCount(2500, Duration.ofSeconds(120), first);
-            assertActuator(port);
+        try (KafkaProducer<String, String> producer = producer(); Admin admin = kafka.admin()) {
+            // A backlog the processor needs seconds to work through, so the kill lands inside it.
+            produce(producer, 0, BACKLOG);
+            ChildProcess first = startProcessor(work, "first", Ports.free());
+            long consumedBeforeKill = awaitConsumed(admin, 1, Duration.ofSeconds(120), first);
+            assertThat(awaitOpenTransaction(events, Duration.ofSeconds(10)))
+                    .as("a transaction of the processor open, with records written, before the kill").isTrue();
             first.kill();
+            long killedAt = System.nanoTime();
 
-            produce(producer, 4000, TOTAL);
+            // Offsets and output commit in one transaction: what the group has consumed is exactly what is out.
+            long consumedAtKill = consumed(admin);
+            long outAtKill = awaitOutput(consumedAtKill, Duration.ofSeconds(15));
+            long writtenAtKill = readUncommitted(events) + readUncommitted(dlq);
+            System.out.printf("processor SIGKILLed: %,d of %,d raw events consumed and out (read committed), "
+                    + "%,d more records written in its open transactions%n", consumedAtKill, BACKLOG,
+                    writtenAtKill - outAtKill);
+            assertThat(consumedBeforeKill).as("consumed when the kill was sent").isPositive();
+            assertThat(consumedAtKill).as("the kill landed while the backlog was being worked through")
+                    .isLessThan(BACKLOG);
+            assertThat(outAtKill).as("records out (read committed) = raw events consumed, at the kill")
+                    .isEqualTo(consumedAtKill);
+
+            produce(producer, BACKLOG, TOTAL);
+            long launchedAt = System.nanoTime();
             ChildProcess second = startProcessor(work, "second", Ports.free());
             try {
-                awaitCount(TOTAL, Duration.ofSeconds(120), second);
-                Thread.sleep(3000);
+                // Production settings: the dead member holds its partitions until its session expires.
+                awaitConsumed(admin, consumedAtKill + 1, Duration.ofSeconds(120), second);
+                long resumed = System.nanoTime();
+                System.out.printf("restart: first commit %.1f s after the kill, %.1f s after the launch "
+                        + "(session.timeout.ms as deployed)%n", (resumed - killedAt) / 1e9, (resumed - launchedAt) / 1e9);
+                awaitConsumed(admin, TOTAL, Duration.ofSeconds(180), second);
+                assertActuator(second);
             }
             finally {
                 second.stop(Duration.ofSeconds(20));
             }
+            long aborted = readUncommitted(events) + readUncommitted(dlq) - TOTAL;
+            System.out.printf("records written but aborted (the killed instance's open transactions, fenced): %,d%n",
+                    aborted);
+            assertThat(aborted).as("records of the transactions the kill interrupted, aborted on restart").isPositive();
         }
 
         List<ConsumerRecord<byte[], byte[]>> good = readCommitted(events);
@@ -129,7 +158,8 @@ class ProcessorExactlyOnceIT {
         return producer;
     }
 
-    private static void assertActuator(int port) throws Exception {
+    private static void assertActuator(ChildProcess processor) throws Exception {
+        int port = PORTS.get(processor);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String health = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
@@ -158,46 +188,97 @@ class ProcessorExactlyOnceIT {
         return MAPPER.readTree(body).path("measurements").get(0).path("value").asDouble();
     }
 
+    private static final Map<ChildProcess, Integer> PORTS = new HashMap<>();
+
     private ChildProcess startProcessor(Path work, String name, int port) {
         Path jar = Path.of(System.getProperty("steelthread.processor.jar", "target/processor-app-0.1.0-SNAPSHOT.jar"));
         assertThat(jar).exists();
-        return ChildProcess.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
+        ChildProcess processor = ChildProcess.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
                 "org.springframework.boot.loader.launch.JarLauncher",
                 List.of("--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                         "--spring.cloud.stream.bindings.input.destination=" + raw,
                         "--spring.cloud.stream.bindings.input.group=eos-" + run,
                         "--spring.cloud.stream.bindings.output.destination=" + events,
                         "--steelthread.processor.dlq-topic=" + dlq,
-                        // The killed instance's partitions are handed over once its session expires.
-                        "--spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms=6000",
-                        "--spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms=1000",
                         "--spring.application.name=eos-" + run,
                         "--server.port=" + port),
                 Map.of(), work, work.resolve(name + ".log"));
+        PORTS.put(processor, port);
+        return processor;
     }
 
-    private void awaitCount(int atLeast, Duration timeout, ChildProcess processor) throws Exception {
+    /** Waits until the processor's group has committed at least {@code atLeast} offsets of the raw topic. */
+    private long awaitConsumed(Admin admin, long atLeast, Duration timeout, ChildProcess processor) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
+        long seen = 0;
         while (System.nanoTime() < deadline) {
             assertThat(processor.isAlive()).as("processor died: %s", processor.tail(60)).isTrue();
-            seen = readCommitted(events).size() + readCommitted(dlq).size();
+            seen = consumed(admin);
             if (seen >= atLeast) {
-                return;
+                return seen;
             }
-            Thread.sleep(500);
+            Thread.sleep(50);
         }
-        throw new AssertionError("only " + seen + " of " + atLeast + " events processed; log:\n" + processor.tail(60));
+        throw new AssertionError("only " + seen + " of " + atLeast + " events consumed; log:\n" + processor.tail(60));
+    }
+
+    /** Offsets of the raw topic the group committed (in its transactions), summed over partitions. */
+    private long consumed(Admin admin) throws Exception {
+        return admin.listConsumerGroupOffsets("eos-" + run).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                .values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    /**
+     * Returns once a partition of {@code topic} holds records of a transaction not yet committed (its last stable
+     * offset behind its high watermark), so the kill that follows meets a transaction with records written.
+     */
+    private boolean awaitOpenTransaction(String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> committed = consumer("read_committed");
+                KafkaConsumer<byte[], byte[]> uncommitted = consumer("read_uncommitted")) {
+            var partitions = committed.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<org.apache.kafka.common.TopicPartition, Long> stable = committed.endOffsets(partitions);
+                Map<org.apache.kafka.common.TopicPartition, Long> written = uncommitted.endOffsets(partitions);
+                if (partitions.stream().anyMatch(tp -> stable.get(tp) < written.get(tp))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A transaction's markers reach its partitions just after its commit: wait for them, then count. */
+    private long awaitOutput(long expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long out;
+        do {
+            out = readCommitted(events).size() + readCommitted(dlq).size();
+        }
+        while (out != expected && System.nanoTime() < deadline);
+        return out;
+    }
+
+    private long readUncommitted(String topic) {
+        return read(topic, "read_uncommitted").size();
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return read(topic, "read_committed");
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String isolation) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(isolation)) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
