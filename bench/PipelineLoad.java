@@ -61,6 +61,7 @@ public class PipelineLoad {
         double trigger = Double.parseDouble(args[6]);
 
         long lagBefore = lag(kafka);
+        long[] cpuAtStart = cpuTicks();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < batch; i++) {
@@ -137,6 +138,7 @@ public class PipelineLoad {
         long lagAtEnd = -1;
         long acceptedAtEnd = 0;
         long lateMarkers = 0;
+        String cpuBusy = "n/a";
         try (Connection c = DriverManager.getConnection(presto, "bench", null); Statement s = c.createStatement()) {
             long markerDeadline = end + MARKER_WAIT.toNanos();
             while (System.nanoTime() < end || (!pending.isEmpty() && System.nanoTime() < markerDeadline)) {
@@ -144,6 +146,7 @@ public class PipelineLoad {
                     ticks.shutdownNow();
                     lagAtEnd = lag(kafka);
                     acceptedAtEnd = accepted.get();
+                    cpuBusy = busy(cpuAtStart, cpuTicks());
                 }
                 Set<String> waiting = Set.copyOf(pending.keySet());
                 if (!waiting.isEmpty()) {
@@ -171,12 +174,37 @@ public class PipelineLoad {
                 && acceptedAtEnd >= 0.95 * rate * seconds;
         System.out.printf("rate %,7d/s for %d s: accepted %,8.0f events/s, 503 %d, failed %d, not sent %d | processor "
                 + "%,8.0f events/s, lag %,d -> %,d | freshness p50 %.1f s, p95 %.1f s, max %.1f s (%d markers, %d not "
-                + "visible after %d s) | %s%n",
+                + "visible after %d s) | machine CPU busy %s | %s%n",
                 rate, seconds, acceptedAtEnd / elapsed, unavailable.get(), failed.get(), skipped.get(),
                 (acceptedAtEnd - (lagAtEnd - lagBefore)) / elapsed, lagBefore, lagAtEnd,
                 percentile(sorted, 50) / 1000.0, p95, sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1000.0,
-                sorted.size(), lateMarkers, MARKER_WAIT.toSeconds(), sustained ? "SUSTAINED" : "not sustained");
+                sorted.size(), lateMarkers, MARKER_WAIT.toSeconds(), cpuBusy, sustained ? "SUSTAINED" : "not sustained");
         System.exit(0);
+    }
+
+    /** Busy and idle jiffies of all cores (Linux's /proc/stat), or null elsewhere. */
+    static long[] cpuTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long all = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                all += Long.parseLong(f[i]);
+            }
+            return new long[] {all - idle, idle};
+        }
+        catch (Exception e) {
+            return null;
+        }
+    }
+
+    static String busy(long[] from, long[] to) {
+        if (from == null || to == null) {
+            return "n/a";
+        }
+        long busy = to[0] - from[0];
+        long idle = to[1] - from[1];
+        return String.format("%.0f %%", 100.0 * busy / Math.max(1, busy + idle));
     }
 
     /** Records in events.raw the processor's group has not committed yet. */
