@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -169,6 +170,33 @@ class PurchasesExtractJobIT {
         TestEvents.produce(stack.kafka, topic, SWORDS + DEFAULTS, SWORDS + DEFAULTS + 5, "purchase_sword");
         assertThat(runTask("purchasesExtract", incremental)).as(lastFailure).isZero();
         assertThat(count("incremental.purchases")).isEqualTo(SWORDS + 5);
+    }
+
+    /**
+     * An open transaction in the topic holds read_committed readers at its first record (the last stable offset):
+     * the extract finishes with the committed events before it, not failing and not waiting for it, and takes the
+     * committed events behind it once it ends; its own events never. On a topic and database of its own.
+     */
+    @Test
+    @Order(9)
+    void anOpenTransactionHoldsTheExtractBackWithoutFailingIt() throws Exception {
+        String own = "open-tx-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.kafka.createTopics(List.of(own), 1);
+        String warehouse = stack.warehouse + "/" + own;
+        String[] extract = {"--steelthread.pipeline.extract.topic=" + own,
+                "--steelthread.pipeline.warehouse=" + warehouse,
+                "--steelthread.pipeline.hive.database=open_tx",
+                "--steelthread.pipeline.extract.checkpoint=" + warehouse + "/_checkpoints/purchases"};
+        TestEvents.produce(stack.kafka, own, 0, 3, "purchase_sword");
+        try (KafkaProducer<String, String> open = TestEvents.produceInOpenTransaction(stack.kafka, own, 3, 8,
+                "purchase_sword")) {
+            TestEvents.produce(stack.kafka, own, 8, 12, "purchase_sword");
+            assertThat(runTask("purchasesExtract", extract)).as(lastFailure).isZero();
+            assertThat(count("open_tx.purchases")).as("rows while a transaction is open before the last 4").isEqualTo(3);
+            open.abortTransaction();
+        }
+        assertThat(runTask("purchasesExtract", extract)).as(lastFailure).isZero();
+        assertThat(count("open_tx.purchases")).as("rows once it was aborted").isEqualTo(7);
     }
 
     /**

@@ -44,6 +44,20 @@ final class TestEvents {
         }
     }
 
+    /**
+     * Events in a transaction left open, as a processor that crashed mid-poll leaves one until its restart fences it
+     * (or the broker aborts it after transaction.timeout.ms). The caller ends it (abort, commit or close).
+     */
+    static KafkaProducer<String, String> produceInOpenTransaction(KafkaServer kafka, String topic, int from, int to,
+            String type) {
+        KafkaProducer<String, String> producer = producer(kafka, "open-" + topic);
+        producer.initTransactions();
+        producer.beginTransaction();
+        send(producer, topic, "open", from, to, type, null);
+        producer.flush();
+        return producer;
+    }
+
     private static KafkaProducer<String, String> producer(KafkaServer kafka, String transactionalId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
