@@ -233,8 +233,9 @@ class FlowsIT {
         Path log = stack.settings().home().resolve("logs/dataflow.log");
         awaitLog(log, "schedule 'every-30s': firing of", "skipped: task sched is still running",
                 Duration.ofSeconds(70));
-        // At least two runs, or the check below has nothing to compare.
-        List<TaskExecutionResource> runs = awaitExecutions("sched", 2, Duration.ofSeconds(90));
+        // At least two runs that have started, or the check below has nothing to compare. A run just launched has no
+        // start time until its JVM reports in (CI met one: a NullPointerException in the comparison).
+        List<TaskExecutionResource> runs = awaitStartedExecutions("sched", 2, Duration.ofSeconds(90));
         for (int i = 1; i < runs.size(); i++) {
             java.util.Date previousEnd = runs.get(i - 1).getEndTime();
             assertThat(previousEnd).as("run %d ended before run %d started", i - 1, i).isNotNull()
@@ -317,6 +318,21 @@ class FlowsIT {
         }
         throw new AssertionError(task + " has fewer than " + count + " executions after " + timeout + ": "
                 + executions(task).size());
+    }
+
+    private static List<TaskExecutionResource> awaitStartedExecutions(String task, int count, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<TaskExecutionResource> started = List.of();
+        while (System.nanoTime() < deadline) {
+            started = executions(task).stream().filter(r -> r.getStartTime() != null).toList();
+            if (started.size() >= count) {
+                return started;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(task + " has fewer than " + count + " started executions after " + timeout + ": "
+                + started.size());
     }
 
     private static long awaitChildPid(Path marker, Duration timeout) throws Exception {

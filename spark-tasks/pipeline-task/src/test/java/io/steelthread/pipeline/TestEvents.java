@@ -50,7 +50,10 @@ final class TestEvents {
      */
     static KafkaProducer<String, String> produceInOpenTransaction(KafkaServer kafka, String topic, int from, int to,
             String type) {
-        KafkaProducer<String, String> producer = producer(kafka, "open-" + topic);
+        Properties p = properties(kafka, "open-" + topic);
+        // Open for as long as the caller needs it (the default, 60 s, could end it while a slow extract starts).
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         producer.initTransactions();
         producer.beginTransaction();
         send(producer, topic, "open", from, to, type, null);
@@ -59,13 +62,17 @@ final class TestEvents {
     }
 
     private static KafkaProducer<String, String> producer(KafkaServer kafka, String transactionalId) {
+        return new KafkaProducer<>(properties(kafka, transactionalId), new StringSerializer(), new StringSerializer());
+    }
+
+    private static Properties properties(KafkaServer kafka, String transactionalId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         if (transactionalId != null) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         }
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return p;
     }
 
     private static void send(KafkaProducer<String, String> producer, String topic, String idPrefix, int from, int to,
