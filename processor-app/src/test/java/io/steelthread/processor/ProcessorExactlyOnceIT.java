@@ -89,7 +89,8 @@ class ProcessorExactlyOnceIT {
 
             produce(producer, BACKLOG, TOTAL);
             long launchedAt = System.nanoTime();
-            ChildProcess second = startProcessor(work, "second", Ports.free());
+            int secondPort = Ports.free();
+            ChildProcess second = startProcessor(work, "second", secondPort);
             try {
                 // Production settings: the dead member holds its partitions until its session expires.
                 awaitConsumed(admin, consumedAtKill + 1, Duration.ofSeconds(120), second);
@@ -97,7 +98,7 @@ class ProcessorExactlyOnceIT {
                 System.out.printf("restart: first commit %.1f s after the kill, %.1f s after the launch "
                         + "(session.timeout.ms as deployed)%n", (resumed - killedAt) / 1e9, (resumed - launchedAt) / 1e9);
                 awaitConsumed(admin, TOTAL, Duration.ofSeconds(180), second);
-                assertActuator(second);
+                assertActuator(secondPort);
             }
             finally {
                 second.stop(Duration.ofSeconds(20));
@@ -166,8 +167,7 @@ class ProcessorExactlyOnceIT {
         return producer;
     }
 
-    private static void assertActuator(ChildProcess processor) throws Exception {
-        int port = PORTS.get(processor);
+    private static void assertActuator(int port) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String health = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
@@ -196,12 +196,10 @@ class ProcessorExactlyOnceIT {
         return MAPPER.readTree(body).path("measurements").get(0).path("value").asDouble();
     }
 
-    private static final Map<ChildProcess, Integer> PORTS = new HashMap<>();
-
     private ChildProcess startProcessor(Path work, String name, int port) {
         Path jar = Path.of(System.getProperty("steelthread.processor.jar", "target/processor-app-0.1.0-SNAPSHOT.jar"));
         assertThat(jar).exists();
-        ChildProcess processor = ChildProcess.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
+        return ChildProcess.start("processor-" + name, jar.toAbsolutePath().toString(), List.of("-Xmx256m"),
                 "org.springframework.boot.loader.launch.JarLauncher",
                 List.of("--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                         "--spring.cloud.stream.bindings.input.destination=" + raw,
@@ -211,8 +209,6 @@ class ProcessorExactlyOnceIT {
                         "--spring.application.name=eos-" + run,
                         "--server.port=" + port),
                 Map.of(), work, work.resolve(name + ".log"));
-        PORTS.put(processor, port);
-        return processor;
     }
 
     /** Waits until the processor's group has committed at least {@code atLeast} offsets of the raw topic. */
