@@ -55,8 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
  * presto-jdbc: every event the API accepted (2xx) is in the table exactly once, none it refused (4xx) is, and none it
  * answered 503 for is there twice. Each fault is checked to have hit work in flight.
  */
-@org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable(named = "STEELTHREAD_SKIP_FAULTS_IT", matches = "true",
-        disabledReason = "CI's second pass (the optional tools hidden): this test uses none of them and ran in the first")
 class PipelineFaultsIT {
 
     /** Events/s through the API: a load the machine carries beside every server, the stream and the faults. */
