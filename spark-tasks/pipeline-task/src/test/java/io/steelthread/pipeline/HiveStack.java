@@ -64,6 +64,14 @@ final class HiveStack {
         return project.resolve("local-stack/spark-runtime/target/spark-home");
     }
 
+    /** The pipeline task as Data Flow runs it, the jar {@code package} built. */
+    Path pipelineTaskJar() throws Exception {
+        try (var jars = Files.list(project.resolve("spark-tasks/pipeline-task/target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("pipeline-task-.*\\.jar")
+                    && !p.getFileName().toString().startsWith("original-")).findFirst().orElseThrow();
+        }
+    }
+
     Path sparkJobsJar() throws Exception {
         try (var jars = Files.list(project.resolve("spark-tasks/spark-jobs/target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("spark-jobs-.*\\.jar")

@@ -15,38 +15,85 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 
 /**
  * The seed's batch flow on real servers: events in Kafka → ExtractEventsJob on the assembled Spark home
- * (SparkLauncher, local[2]) → DDL through HiveServer2 → validation through Presto; then the failure cases.
+ * (SparkLauncher, local[2]) → DDL through HiveServer2 → validation through Presto; then the failure cases. Tests
+ * run in a random order: none depends on another's leftovers. Those that only read share the default database's
+ * table (made once, by whichever needs it first); those that change a table make their own (database, warehouse).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.Random.class)
 class PurchasesExtractJobIT {
 
     static final int SWORDS = 30;
     static final int DEFAULTS = 20;
     static HiveStack stack;
+    /** The seed's events; no test adds to them. */
     static String topic;
+    private static Integer seedExit;
+    private static String seedFailure;
 
     @BeforeAll
     static void events() throws Exception {
         stack = HiveStack.get();
-        topic = "events-" + UUID.randomUUID().toString().substring(0, 8);
-        stack.kafka.createTopics(List.of(topic), 2);
-        TestEvents.produce(stack.kafka, topic, 0, SWORDS, "purchase_sword");
-        TestEvents.produce(stack.kafka, topic, SWORDS, SWORDS + DEFAULTS, "default");
+        topic = seedTopic("events");
+    }
+
+    /** A topic with the seed's events: 30 sword purchases, 20 other events, 7 purchases aborted. */
+    private static String seedTopic(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.kafka.createTopics(List.of(name), 2);
+        TestEvents.produce(stack.kafka, name, 0, SWORDS, "purchase_sword");
+        TestEvents.produce(stack.kafka, name, SWORDS, SWORDS + DEFAULTS, "default");
         // A processor's failed transaction: in the log, never in a table (every count below is SWORDS, not more).
-        TestEvents.produceAborted(stack.kafka, topic, 0, 7, "purchase_sword");
+        TestEvents.produceAborted(stack.kafka, name, 0, 7, "purchase_sword");
+        return name;
+    }
+
+    /** The default database's purchases table as the seed's job makes it; the tests that use it only read it. */
+    private static synchronized void seedTable() throws Exception {
+        if (seedExit == null) {
+            TaskRunner task = new TaskRunner();
+            seedExit = task.run(stack, topic, "purchasesExtract");
+            seedFailure = task.lastFailure() + task.output();
+        }
+        assertThat(seedExit).as(seedFailure).isZero();
+    }
+
+    /** A database and warehouse of a test's own, for a test that changes its table. */
+    private record Own(String database, String warehouse, String[] args) {
+
+        String table() {
+            return database + ".purchases";
+        }
+
+        String[] with(String... more) {
+            return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+                    .toArray(String[]::new);
+        }
+    }
+
+    private static Own own(String name) {
+        String database = name + "_" + UUID.randomUUID().toString().substring(0, 8);
+        String warehouse = stack.warehouse + "/" + database;
+        return new Own(database, warehouse, new String[] {"--steelthread.pipeline.warehouse=" + warehouse,
+                "--steelthread.pipeline.hive.database=" + database});
+    }
+
+    /** As {@link #own}, holding the seed's table made by the seed's job. */
+    private Own ownSeedTable(String name) throws Exception {
+        Own own = own(name);
+        assertThat(runTask("purchasesExtract", own.args())).as(lastFailure).isZero();
+        assertThat(count(own.table())).isEqualTo(SWORDS);
+        return own;
     }
 
     @Test
-    @Order(1)
     void extractDdlAndValidateMakeThePurchasesTableAsTheSeedQueriedIt() throws Exception {
-        assertThat(runTask("purchasesExtract")).isZero();
+        seedTable();
 
         try (Connection presto = presto(); Statement s = presto.createStatement()) {
             List<String> columns = new ArrayList<>();
@@ -73,16 +120,16 @@ class PurchasesExtractJobIT {
     }
 
     @Test
-    @Order(2)
     void ddlTwiceIsHarmless() throws Exception {
+        seedTable();
         assertThat(runTask("hiveDdl")).isZero();
         assertThat(runTask("hiveDdl")).isZero();
         assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isZero();
     }
 
     @Test
-    @Order(3)
     void validationFailsWhenARowIsMissingOrAColumnDiffers() throws Exception {
+        seedTable();
         assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + (SWORDS + 1))).isNotZero();
         assertThat(lastFailure).contains("has " + SWORDS + " rows in Presto, expected " + (SWORDS + 1));
 
@@ -95,81 +142,82 @@ class PurchasesExtractJobIT {
     }
 
     @Test
-    @Order(4)
     void aFailingSparkApplicationFailsTheStepWithSparksError() throws Exception {
         // Spark refuses a heap size in the driver's Java options: spark-submit exits with its error.
-        assertThat(runTask("sparkExtract", "--steelthread.pipeline.spark.conf.spark.driver.extraJavaOptions=-Xmx64m"))
-                .isNotZero();
+        assertThat(runTask("sparkExtract", own("refused").with(
+                "--steelthread.pipeline.spark.conf.spark.driver.extraJavaOptions=-Xmx64m"))).isNotZero();
         assertThat(lastFailure).contains("Spark application ExtractEventsJob ended")
                 .contains("Not allowed to specify max heap");
     }
 
     @Test
-    @Order(6)
     void compactionRewritesAPartitionIntoOneFileWithTheSameRows() throws Exception {
+        Own own = ownSeedTable("compaction");
         String partition;
         long rows;
         try (Connection presto = presto(); Statement s = presto.createStatement();
                 ResultSet rs = s.executeQuery("SELECT event_date, event_hour, count(*), count(DISTINCT \"$path\") "
-                        + "FROM purchases GROUP BY event_date, event_hour ORDER BY 4 DESC LIMIT 1")) {
+                        + "FROM " + own.table() + " GROUP BY event_date, event_hour ORDER BY 4 DESC LIMIT 1")) {
             rs.next();
             partition = "event_date=" + rs.getString(1) + "/event_hour=" + rs.getInt(2);
             rows = rs.getLong(3);
             assertThat(rs.getLong(4)).as("files before").isGreaterThan(1);
         }
-        assertThat(runTask("compactPartition", "--steelthread.pipeline.compact.partition=" + partition)).isZero();
+        assertThat(runTask("compactPartition", own.with("--steelthread.pipeline.compact.partition=" + partition)))
+                .as(lastFailure).isZero();
         String[] keys = partition.split("/");
         try (Connection presto = presto(); Statement s = presto.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT \"$path\") FROM purchases WHERE event_date = '"
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT \"$path\") FROM " + own.table() + " WHERE event_date = '"
                         + keys[0].substring("event_date=".length()) + "' AND event_hour = "
                         + keys[1].substring("event_hour=".length()))) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(rows);
             assertThat(rs.getLong(2)).as("files after").isEqualTo(1);
         }
-        assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isZero();
+        assertThat(runTask("prestoValidate", own.with("--steelthread.pipeline.presto.expected-rows=" + SWORDS)))
+                .as(lastFailure).isZero();
     }
 
     @Test
-    @Order(7)
     void validationFailsWhenRowsAreRemovedFromTheTable() throws Exception {
-        // A file Presto reads now (after the compaction above, the partition's new directory).
+        Own own = ownSeedTable("removal");
+        // A file Presto reads now.
         String file;
         try (Connection presto = presto(); Statement s = presto.createStatement();
-                ResultSet rs = s.executeQuery("SELECT \"$path\" FROM purchases LIMIT 1")) {
+                ResultSet rs = s.executeQuery("SELECT \"$path\" FROM " + own.table() + " LIMIT 1")) {
             rs.next();
             file = rs.getString(1);
         }
         Files.delete(file.startsWith("file:") ? Path.of(java.net.URI.create(file)) : Path.of(file));
         long left;
         try (Connection presto = presto(); Statement s = presto.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM purchases")) {
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + own.table())) {
             rs.next();
             left = rs.getLong(1);
         }
         assertThat(left).isLessThan(SWORDS);
-        assertThat(runTask("prestoValidate", "--steelthread.pipeline.presto.expected-rows=" + SWORDS)).isNotZero();
-        assertThat(lastFailure).contains("has " + left + " rows in Presto, expected " + SWORDS);
+        assertThat(runTask("prestoValidate", own.with("--steelthread.pipeline.presto.expected-rows=" + SWORDS)))
+                .isNotZero();
+        assertThat(lastFailure).contains("hive." + own.table() + " has " + left + " rows in Presto, expected " + SWORDS);
     }
 
     /**
      * The incremental extract (a checkpoint), run twice with new events between: validation compares Presto with
      * the rows the table holds after each run, not with the run's own rows (which failed every run after the first).
-     * In a database of its own, which the DDL step creates.
+     * On a topic (it adds events) and in a database of its own, which the DDL step creates.
      */
     @Test
-    @Order(8)
     void incrementalExtractsValidateAgainstTheWholeTable() throws Exception {
-        String warehouse = stack.warehouse + "/incremental-" + UUID.randomUUID().toString().substring(0, 8);
-        String[] incremental = {"--steelthread.pipeline.warehouse=" + warehouse,
-                "--steelthread.pipeline.hive.database=incremental",
-                "--steelthread.pipeline.extract.checkpoint=" + warehouse + "/_checkpoints/purchases"};
+        String ownTopic = seedTopic("incremental");
+        Own own = own("incremental");
+        String[] incremental = own.with("--steelthread.pipeline.extract.topic=" + ownTopic,
+                "--steelthread.pipeline.extract.checkpoint=" + own.warehouse() + "/_checkpoints/purchases");
         assertThat(runTask("purchasesExtract", incremental)).as(lastFailure).isZero();
-        assertThat(count("incremental.purchases")).isEqualTo(SWORDS);
+        assertThat(count(own.table())).isEqualTo(SWORDS);
 
-        TestEvents.produce(stack.kafka, topic, SWORDS + DEFAULTS, SWORDS + DEFAULTS + 5, "purchase_sword");
+        TestEvents.produce(stack.kafka, ownTopic, SWORDS + DEFAULTS, SWORDS + DEFAULTS + 5, "purchase_sword");
         assertThat(runTask("purchasesExtract", incremental)).as(lastFailure).isZero();
-        assertThat(count("incremental.purchases")).isEqualTo(SWORDS + 5);
+        assertThat(count(own.table())).isEqualTo(SWORDS + 5);
     }
 
     /**
@@ -178,25 +226,22 @@ class PurchasesExtractJobIT {
      * committed events behind it once it ends; its own events never. On a topic and database of its own.
      */
     @Test
-    @Order(9)
     void anOpenTransactionHoldsTheExtractBackWithoutFailingIt() throws Exception {
-        String own = "open-tx-" + UUID.randomUUID().toString().substring(0, 8);
-        stack.kafka.createTopics(List.of(own), 1);
-        String warehouse = stack.warehouse + "/" + own;
-        String[] extract = {"--steelthread.pipeline.extract.topic=" + own,
-                "--steelthread.pipeline.warehouse=" + warehouse,
-                "--steelthread.pipeline.hive.database=open_tx",
-                "--steelthread.pipeline.extract.checkpoint=" + warehouse + "/_checkpoints/purchases"};
-        TestEvents.produce(stack.kafka, own, 0, 3, "purchase_sword");
-        try (KafkaProducer<String, String> open = TestEvents.produceInOpenTransaction(stack.kafka, own, 3, 8,
+        String ownTopic = "open-tx-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.kafka.createTopics(List.of(ownTopic), 1);
+        Own own = own("open_tx");
+        String[] extract = own.with("--steelthread.pipeline.extract.topic=" + ownTopic,
+                "--steelthread.pipeline.extract.checkpoint=" + own.warehouse() + "/_checkpoints/purchases");
+        TestEvents.produce(stack.kafka, ownTopic, 0, 3, "purchase_sword");
+        try (KafkaProducer<String, String> open = TestEvents.produceInOpenTransaction(stack.kafka, ownTopic, 3, 8,
                 "purchase_sword")) {
-            TestEvents.produce(stack.kafka, own, 8, 12, "purchase_sword");
+            TestEvents.produce(stack.kafka, ownTopic, 8, 12, "purchase_sword");
             assertThat(runTask("purchasesExtract", extract)).as(lastFailure).isZero();
-            assertThat(count("open_tx.purchases")).as("rows while a transaction is open before the last 4").isEqualTo(3);
+            assertThat(count(own.table())).as("rows while a transaction is open before the last 4").isEqualTo(3);
             open.abortTransaction();
         }
         assertThat(runTask("purchasesExtract", extract)).as(lastFailure).isZero();
-        assertThat(count("open_tx.purchases")).as("rows once it was aborted").isEqualTo(7);
+        assertThat(count(own.table())).as("rows once it was aborted").isEqualTo(7);
     }
 
     /**
@@ -207,15 +252,15 @@ class PurchasesExtractJobIT {
      * events leaves the table as it was.
      */
     @Test
-    @Order(5)
     void aFullExtractSwitchesReadersToItsNewRowsWithoutHidingTheTable() throws Exception {
+        Own own = ownSeedTable("overwrite");
         try (Connection presto = presto(); Statement s = presto.createStatement()) {
             // As after Kafka's retention: a registered hour none of the topic's events falls in.
-            s.execute("CALL system.create_empty_partition('default', 'purchases', ARRAY['event_date', 'event_hour'], "
+            s.execute("CALL system.create_empty_partition('" + own.database() + "', 'purchases', ARRAY['event_date', 'event_hour'], "
                     + "ARRAY['2000-01-01', '0'])");
         }
-        assertThat(partitions()).contains("2000-01-01/0");
-        long before = count("purchases");
+        assertThat(partitions(own.table())).contains("2000-01-01/0");
+        long before = count(own.table());
         assertThat(before).isEqualTo(SWORDS);
 
         List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -224,7 +269,7 @@ class PurchasesExtractJobIT {
         Thread reader = new Thread(() -> {
             while (!done.get()) {
                 try (Connection presto = presto(); Statement s = presto.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT count(*) FROM purchases")) {
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + own.table())) {
                     rs.next();
                     seen.add(rs.getLong(1));
                 }
@@ -236,7 +281,7 @@ class PurchasesExtractJobIT {
         reader.start();
         int exit;
         try {
-            exit = runTask("sparkExtract");
+            exit = runTask("sparkExtract", own.args());
         }
         finally {
             done.set(true);
@@ -246,38 +291,38 @@ class PurchasesExtractJobIT {
         // Presto checks that every partition it listed still exists when it reads it; the stale hour's drop can
         // land in between. Anything else (a missing location, a half-switched table) is a failure.
         assertThat(failed).as("queries that failed during the overwrite").allSatisfy(message -> assertThat(message)
-                .contains("Partition no longer exists: default.purchases/event_date=2000-01-01/event_hour=0"));
+                .contains("Partition no longer exists: " + own.table() + "/event_date=2000-01-01/event_hour=0"));
         assertThat(seen).as("row counts seen during the overwrite").hasSizeGreaterThan(5)
                 .allSatisfy(rows -> assertThat(rows).isEqualTo(SWORDS));
-        assertThat(count("purchases")).isEqualTo(SWORDS);
-        assertThat(partitions()).doesNotContain("2000-01-01/0");
-        List<String> first = files();
+        assertThat(count(own.table())).isEqualTo(SWORDS);
+        assertThat(partitions(own.table())).doesNotContain("2000-01-01/0");
+        List<String> first = files(own.table());
         assertThat(first).isNotEmpty().allSatisfy(f -> assertThat(f).contains("/purchases/_v"));
 
-        assertThat(runTask("sparkExtract", "--steelthread.pipeline.extract.event-types=no_such_event")).isNotZero();
+        assertThat(runTask("sparkExtract", own.with("--steelthread.pipeline.extract.event-types=no_such_event"))).isNotZero();
         assertThat(lastFailure).contains("found no events of types [no_such_event]").contains("is left as it was");
-        assertThat(count("purchases")).isEqualTo(SWORDS);
-        assertThat(files()).containsExactlyInAnyOrderElementsOf(first);
+        assertThat(count(own.table())).isEqualTo(SWORDS);
+        assertThat(files(own.table())).containsExactlyInAnyOrderElementsOf(first);
 
-        assertThat(runTask("sparkExtract")).as(lastFailure).isZero();
-        assertThat(count("purchases")).isEqualTo(SWORDS);
-        List<String> second = files();
+        assertThat(runTask("sparkExtract", own.args())).as(lastFailure).isZero();
+        assertThat(count(own.table())).isEqualTo(SWORDS);
+        List<String> second = files(own.table());
         assertThat(second).doesNotContainAnyElementsOf(first);
         assertThat(first).as("the previous version, kept for queries planned before the switch")
                 .allSatisfy(f -> assertThat(Path.of(java.net.URI.create(f))).exists());
         // Nothing older: the first run's directories at the table's root (and the stale hour's) are gone.
         List<String> left;
-        try (var entries = Files.list(Path.of(java.net.URI.create(stack.warehouse + "/purchases")))) {
+        try (var entries = Files.list(Path.of(java.net.URI.create(own.warehouse() + "/purchases")))) {
             left = entries.map(e -> e.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
         assertThat(left).as("the table directory").hasSize(2).allSatisfy(n -> assertThat(n).startsWith("_v"));
     }
 
     /** The files Presto reads for the table. */
-    private static List<String> files() throws Exception {
+    private static List<String> files(String table) throws Exception {
         List<String> files = new ArrayList<>();
         try (Connection presto = presto(); Statement s = presto.createStatement();
-                ResultSet rs = s.executeQuery("SELECT DISTINCT \"$path\" FROM purchases")) {
+                ResultSet rs = s.executeQuery("SELECT DISTINCT \"$path\" FROM " + table)) {
             while (rs.next()) {
                 files.add(rs.getString(1));
             }
@@ -286,10 +331,12 @@ class PurchasesExtractJobIT {
     }
 
     /** The table's registered partitions, {@code <event_date>/<event_hour>}. */
-    private static List<String> partitions() throws Exception {
+    private static List<String> partitions(String table) throws Exception {
+        String[] name = table.split("\\.");
         List<String> partitions = new ArrayList<>();
         try (Connection presto = presto(); Statement s = presto.createStatement();
-                ResultSet rs = s.executeQuery("SELECT event_date, event_hour FROM \"purchases$partitions\"")) {
+                ResultSet rs = s.executeQuery("SELECT event_date, event_hour FROM " + name[0] + ".\"" + name[1]
+                        + "$partitions\"")) {
             while (rs.next()) {
                 partitions.add(rs.getString(1) + "/" + rs.getInt(2));
             }

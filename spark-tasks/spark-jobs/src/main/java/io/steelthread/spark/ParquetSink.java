@@ -143,10 +143,12 @@ final class ParquetSink implements VoidFunction2<Dataset<Row>, Long> {
         String query = queryId(batch.sparkSession());
         Path markers = new Path(table, "_committed/" + query);
         Path committed = new Path(markers, String.valueOf(batchId));
+        Path staging = new Path(table, "_staging/" + query + "/batch=" + batchId);
         if (fs.exists(committed)) {
+            // A crash after the marker, before the cleanup: the staging directory (its count, no data) goes now.
+            fs.delete(staging, true);
             return;
         }
-        Path staging = new Path(table, "_staging/" + query + "/batch=" + batchId);
         // The staged batch is complete once its row count is there: written after the data, under a temporary
         // name and renamed, so a crash at any point leaves either no count (the batch is written again) or a whole
         // one (an empty count file once sent every replay into a crash loop).
