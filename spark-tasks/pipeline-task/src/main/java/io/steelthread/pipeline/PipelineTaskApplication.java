@@ -18,6 +18,15 @@ import org.springframework.cloud.task.configuration.EnableTask;
 public class PipelineTaskApplication {
 
     public static void main(String[] args) {
-        System.exit(SpringApplication.exit(SpringApplication.run(PipelineTaskApplication.class, args)));
+        int exit;
+        try {
+            exit = SpringApplication.exit(SpringApplication.run(PipelineTaskApplication.class, args));
+        }
+        catch (RuntimeException failed) {
+            // A failed job (fail-on-job-failure): Spring has logged it and closed the context. Exit now: presto-jdbc's
+            // OkHttp dispatcher thread is not a daemon and kept a failed task's JVM alive for 60 s more.
+            exit = 1;
+        }
+        System.exit(exit);
     }
 }

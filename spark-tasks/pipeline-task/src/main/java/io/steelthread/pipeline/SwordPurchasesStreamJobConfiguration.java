@@ -32,7 +32,10 @@ public class SwordPurchasesStreamJobConfiguration {
         String checkpoint = stream.getCheckpoint() == null || stream.getCheckpoint().isBlank()
                 ? properties.tableLocation("_checkpoints/" + stream.getTable()) : stream.getCheckpoint();
         List<String> args = SparkApplication.sourceArgs(properties, stream.getTable());
-        Path stopFile = Path.of(System.getProperty("java.io.tmpdir"), "steelthread-" + stream.getTable() + ".stop");
+        // One per task process: streams of the same table name (another database, another stack on the machine)
+        // must not stop each other.
+        Path stopFile = Path.of(System.getProperty("java.io.tmpdir"),
+                "steelthread-" + stream.getTable() + "-" + ProcessHandle.current().pid() + ".stop");
         args.addAll(List.of("--checkpoint", checkpoint, "--trigger", stream.getTrigger(),
                 "--max-offsets-per-trigger", String.valueOf(stream.getMaxOffsetsPerTrigger()),
                 "--sink", stream.getSink(), "--stop-file", stopFile.toString()));

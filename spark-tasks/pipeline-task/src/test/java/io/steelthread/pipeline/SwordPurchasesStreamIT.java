@@ -21,6 +21,18 @@ import org.junit.jupiter.api.Test;
  */
 class SwordPurchasesStreamIT {
 
+    /** Every task a test started: none may outlive it, with its Spark driver, when the test fails. */
+    private static final List<StreamTask> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killWhatIsLeft() {
+        for (StreamTask task : STARTED) {
+            task.process.descendants().forEach(ProcessHandle::destroyForcibly);
+            task.process.destroyForcibly();
+        }
+        STARTED.clear();
+    }
+
     @Test
     void eventsAppearWhileRunningAndCompactionAndACheckpointResetKeepEveryRow() throws Exception {
         HiveStack stack = HiveStack.get();
@@ -331,7 +343,9 @@ class SwordPurchasesStreamIT {
             Path log = work.resolve("task-" + System.nanoTime() + ".log");
             List<String> args = TaskRunner.with(TaskRunner.args(stack, topic, "swordPurchasesStream",
                     "jdbc:h2:file:" + work.resolve("db")), extra);
-            return new StreamTask(TaskRunner.start(stack, args, log), log);
+            StreamTask task = new StreamTask(TaskRunner.start(stack, args, log), log);
+            STARTED.add(task);
+            return task;
         }
 
         /**

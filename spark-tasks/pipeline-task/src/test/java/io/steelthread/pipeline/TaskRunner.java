@@ -30,6 +30,7 @@ final class TaskRunner {
         lastLog = work.resolve("task.log");
         Process task = start(stack, args, lastLog);
         if (!task.waitFor(15, TimeUnit.MINUTES)) {
+            task.descendants().forEach(ProcessHandle::destroyForcibly);
             task.destroyForcibly().waitFor();
             throw new AssertionError("task " + job + " did not end within 15 min; its output:\n" + output());
         }

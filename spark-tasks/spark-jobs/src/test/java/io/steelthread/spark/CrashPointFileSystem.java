@@ -19,7 +19,8 @@ import org.apache.hadoop.util.Progressable;
  * SIGKILL it exactly there. Installed through the driver's Hadoop configuration: {@code spark.hadoop.fs.file.impl}
  * with {@code spark.hadoop.fs.file.impl.disable.cache=true}, the point in {@code steelthread.test.crash.point}. The
  * first time the driver reaches the point, the file {@code steelthread.test.crash.signal} is written (the point, then
- * the path the sink was working on) and the sink's thread is held there until the process dies. The points:
+ * the path the sink was working on) and the sink's thread is held there until the process is killed (after 10
+ * min it halts itself, so a failed test leaves no driver behind). The points:
  * <ul>
  * <li>{@code AFTER_STAGING}: a batch's files and its row count are staged, nothing of it moved;
  * <li>{@code MID_RENAME}: one of its data files was moved into the table, at least one is still staged;
@@ -107,13 +108,16 @@ public class CrashPointFileSystem extends LocalFileSystem {
         Files.writeString(written, point() + "\n" + about.toUri().getPath() + "\n", StandardCharsets.UTF_8);
         Files.move(written, signal, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("CrashPointFileSystem: holding the driver at " + point() + " (" + about + ")");
-        while (true) {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < until) {
             try {
-                Thread.sleep(60_000);
+                Thread.sleep(1_000);
             }
             catch (InterruptedException e) {
                 // Held until killed: a stop request must not let the batch go on.
             }
         }
+        // Nobody killed it (the test failed before): it dies as if killed, never going on with the batch.
+        Runtime.getRuntime().halt(137);
     }
 }

@@ -204,6 +204,9 @@ public class SparkLaunchTasklet implements StoppableTasklet, ApplicationListener
         }
         finally {
             FileSystemUtils.deleteRecursively(work);
+            if (application.stopFile() != null) {
+                Files.deleteIfExists(application.stopFile());
+            }
         }
     }
 
