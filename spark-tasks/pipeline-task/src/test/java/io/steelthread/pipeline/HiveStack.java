@@ -66,16 +66,18 @@ final class HiveStack {
 
     /** The pipeline task as Data Flow runs it, the jar {@code package} built. */
     Path pipelineTaskJar() throws Exception {
-        try (var jars = Files.list(project.resolve("spark-tasks/pipeline-task/target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("pipeline-task-.*\\.jar")
-                    && !p.getFileName().toString().startsWith("original-")).findFirst().orElseThrow();
-        }
+        return moduleJar("spark-tasks/pipeline-task");
     }
 
     Path sparkJobsJar() throws Exception {
-        try (var jars = Files.list(project.resolve("spark-tasks/spark-jobs/target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("spark-jobs-.*\\.jar")
-                    && !p.getFileName().toString().startsWith("original-")).findFirst().orElseThrow();
+        return moduleJar("spark-tasks/spark-jobs");
+    }
+
+    /** The jar a module's {@code package} built (not the shade plugin's {@code original-} copy). */
+    private Path moduleJar(String module) throws Exception {
+        String name = Path.of(module).getFileName().toString();
+        try (var jars = Files.list(project.resolve(module).resolve("target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches(name + "-.*\\.jar")).findFirst().orElseThrow();
         }
     }
 }

@@ -109,7 +109,7 @@ class SwordPurchasesStreamIT {
         // A reset checkpoint is a new query that reads the topic again from the start: its batch ids begin at 0
         // again, and none of them may be taken for committed because the old query committed the same id.
         // Rows repeat (a reset means reprocessing); none is missing.
-        deleteRecursively(work.resolve("checkpoint"));
+        org.springframework.util.FileSystemUtils.deleteRecursively(work.resolve("checkpoint"));
         TestEvents.produce(stack.kafka, topic, 220, 225, "purchase_sword");
         StreamTask again = StreamTask.start(stack, topic, work, stream);
         awaitRows(stack, "sword_purchases", 465, Duration.ofSeconds(120), again);
@@ -136,12 +136,6 @@ class SwordPurchasesStreamIT {
     private static long committedBatches(Path table) throws java.io.IOException {
         try (var markers = Files.walk(table.resolve("_committed"))) {
             return markers.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -289,8 +283,11 @@ class SwordPurchasesStreamIT {
         assertThat(task.process.isAlive()).as("the task runs until stopped").isTrue();
 
         task.stop();
-        for (int i = 0; i < 60 && driver.isAlive(); i++) {
-            Thread.sleep(500);
+        try {
+            driver.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (java.util.concurrent.TimeoutException stillAlive) {
+            // asserted below
         }
         assertThat(driver.isAlive()).as("Spark driver pid %d outlived its task", driver.pid()).isFalse();
         // A stop right after the first batch used to end in the 60-s kill now and then: Hadoop's local file system
